@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of the `sluice` command; the code lives in ../dist (built by `npm ci` / `npm run build`).
+import { main } from "../dist/main.js";
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,22 @@
+export type { TriggerOption } from "./builders.js";
+export {
+  makeEnvelope,
+  makeEvent,
+  makeTrigger,
+  withAttributesFilter,
+  withBroker,
+  withDelivery,
+  withFilters,
+  withNamespace,
+  withOrdered,
+  withSubscriber,
+} from "./builders.js";
+export type {
+  RecordingSink,
+  RecordingSinkOptions,
+  SinkAction,
+  SinkReply,
+  SinkRequest,
+  SinkResponder,
+} from "./recording-sink.js";
+export { accept, always, failTimes, hang, startRecordingSink } from "./recording-sink.js";
