@@ -41,6 +41,7 @@ export type {
   HttpHandler,
   HttpRequest,
   HttpResponse,
+  HttpRouteOptions,
   HttpRouter,
   Source,
   SourceContext,

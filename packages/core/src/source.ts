@@ -36,8 +36,16 @@ export interface SourceContext {
 
 /** A minimal HTTP surface a source can mount on the ingress server (framework-free). */
 export interface HttpRouter {
-  /** Serves `path` (exact match) for the given methods. Throws if the path is taken. */
-  route(path: string, handler: HttpHandler): void;
+  /**
+   * Serves `path` (exact match, any method) until `signal` of the SourceContext aborts. Throws a
+   * SluiceError if the path is taken or collides with a broker address.
+   */
+  route(path: string, handler: HttpHandler, options?: HttpRouteOptions): void;
+}
+
+export interface HttpRouteOptions {
+  /** Largest accepted body in bytes; larger requests get 413 before the handler runs. Default 1 MiB. */
+  readonly bodyLimit?: number;
 }
 
 export interface HttpRequest {
