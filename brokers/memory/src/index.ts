@@ -1,1 +1,3 @@
-export {};
+export { MemoryBrokerErrors } from "./errors.js";
+export type { MemoryBackendOptions } from "./memory-backend.js";
+export { createMemoryBackend } from "./memory-backend.js";

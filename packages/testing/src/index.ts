@@ -1,3 +1,5 @@
+export type { BrokerContractFactory } from "./broker-contract.js";
+export { runBrokerContract } from "./broker-contract.js";
 export type { TriggerOption } from "./builders.js";
 export {
   makeEnvelope,
