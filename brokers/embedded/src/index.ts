@@ -1,1 +1,5 @@
-export {};
+export type { EmbeddedBackendOptions } from "./embedded-backend.js";
+export { createEmbeddedBackend } from "./embedded-backend.js";
+export { EmbeddedBrokerErrors } from "./errors.js";
+export type { FileSystem } from "./file-system.js";
+export { nodeFileSystem } from "./file-system.js";

@@ -1,0 +1,457 @@
+import {
+  type AppendEntry,
+  type BrokerStore,
+  type BrokerStoreStats,
+  CoreErrors,
+  type DeadLetterRecord,
+  type EventEnvelope,
+  type Logger,
+  type ResourceKey,
+  resourceId,
+  SluiceError,
+  type SubscriptionQueue,
+} from "@sluice/core";
+import type { AckJournal, Checkpoint } from "./ack-journal.js";
+import { ByteWriter } from "./byte-writer.js";
+import { CommitBatch } from "./commit-batch.js";
+import type { DeadLetterStore } from "./dead-letter-store.js";
+import { EmbeddedQueue, type QueueOwner } from "./embedded-queue.js";
+import { errorCode, type FileSystem } from "./file-system.js";
+import type { DirectoryLock } from "./lock-file.js";
+import type { LogRecord } from "./log-record.js";
+import { readEventRecord } from "./record-codec.js";
+import type { RouteRegistry } from "./route-registry.js";
+import type { SegmentLog } from "./segment-log.js";
+import { probeDirectory } from "./store-probe.js";
+
+export interface StoreSettings {
+  readonly maxPendingEvents: number;
+  readonly maxPendingBytes: number;
+  readonly cacheBytes: number;
+  readonly groupCommitMs: number;
+  readonly ackJournalBytes: number;
+}
+
+/** The parts an opened store is made of (see open-store.ts). */
+export interface StoreParts {
+  readonly key: ResourceKey;
+  readonly dir: string;
+  readonly fs: FileSystem;
+  readonly logger: Logger;
+  readonly lock: DirectoryLock;
+  readonly registry: RouteRegistry;
+  readonly journal: AckJournal;
+  readonly deadLetters: DeadLetterStore;
+  readonly settings: StoreSettings;
+  readonly onClose: () => void;
+}
+
+const ACK_FLUSH_MS = 20;
+const RETRY_MS = 1_000;
+
+/**
+ * The store of one broker on local disk. Appends are encoded into the current CommitBatch and
+ * resolve once a single write + fdatasync made the whole batch durable; only then are the
+ * records handed to their queues, so no subscriber ever sees an event the producer was not told
+ * is stored. See docs/architecture.md "Embedded storage" for the design.
+ */
+export class EmbeddedStore implements BrokerStore, QueueOwner {
+  readonly key: ResourceKey;
+  readonly #p: StoreParts;
+  readonly #s: StoreSettings;
+  #log!: SegmentLog;
+  readonly #queues = new Map<string, EmbeddedQueue>();
+  readonly #byRoute = new Map<number, EmbeddedQueue>();
+  /** route → last seq whose delivery to it was discarded (dropSubscription). */
+  readonly #drops = new Map<number, number>();
+  readonly #writers = [new ByteWriter(), new ByteWriter()];
+  #batch: CommitBatch | undefined;
+  #committing = false;
+  #commitTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #idle: (() => void) | undefined;
+  #nextSeq = 1;
+  #lastCommitted = 0;
+  #pendingEvents = 0;
+  #pendingBytes = 0;
+  #pendingDeliveries = 0;
+  #reservedEvents = 0;
+  #reservedBytes = 0;
+  #cachedBytes = 0;
+  #logFailure: string | undefined;
+  #readFailure: string | undefined;
+  #ackTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  #journalClosed = false;
+
+  constructor(parts: StoreParts) {
+    this.key = parts.key;
+    this.#p = parts;
+    this.#s = parts.settings;
+  }
+
+  // ---- recovery (called by open-store.ts before the store is handed out) ----------------------
+
+  /** Takes over a recovered record: counts it, caches it within budget, queues it per route. */
+  adopt(record: LogRecord, routes: readonly number[], decode: () => EventEnvelope): void {
+    if (this.#cachedBytes + record.bytes <= this.#s.cacheBytes) {
+      record.envelope = decode();
+      this.#cachedBytes += record.bytes;
+    }
+    record.remaining = routes.length;
+    (record.segment as NonNullable<LogRecord["segment"]>).live += 1;
+    this.#pendingEvents += 1;
+    this.#pendingBytes += record.bytes;
+    this.#pendingDeliveries += routes.length;
+    for (const route of routes) this.#queueOfRoute(route)?.push(record);
+  }
+
+  /** Finishes recovery: the log is open and `lastSeq` is the newest seq ever used. */
+  async start(log: SegmentLog, lastSeq: number): Promise<void> {
+    this.#log = log;
+    this.#nextSeq = lastSeq + 1;
+    this.#lastCommitted = lastSeq;
+    await log.startSegment(this.#nextSeq);
+    log.sweep();
+    await this.#p.journal.rotate(() => this.#checkpoint());
+    const failure = this.#p.journal.failure;
+    if (failure !== undefined) throw new Error(failure);
+  }
+
+  // ---- BrokerStore ----------------------------------------------------------------------------
+
+  append(entries: readonly AppendEntry[]): Promise<void> {
+    if (this.#closing !== undefined) return Promise.reject(this.#closedError());
+    if (!entries.some((entry) => entry.routes.length > 0)) return Promise.resolve();
+    const batch = this.#batch ?? new CommitBatch(this.#writers.pop() ?? new ByteWriter());
+    const added = batch.add(entries, this.#nextSeq, (name) => this.#p.registry.intern(name), this.#admit);
+    if (added === undefined) {
+      if (this.#batch === undefined) this.#writers.push(batch.writer);
+      return Promise.reject(this.#fullError());
+    }
+    this.#batch = batch;
+    this.#nextSeq += added.events;
+    this.#reservedEvents += added.events;
+    this.#reservedBytes += added.bytes;
+    for (let i = batch.records.length - added.events; i < batch.records.length; i++) {
+      const record = batch.records[i] as LogRecord;
+      if (this.#cachedBytes + record.bytes <= this.#s.cacheBytes) this.#cachedBytes += record.bytes;
+      else record.envelope = undefined;
+    }
+    const done = batch.wait();
+    this.#scheduleCommit();
+    return done;
+  }
+
+  subscription(id: string): SubscriptionQueue {
+    let queue = this.#queues.get(id);
+    if (queue === undefined) {
+      queue = new EmbeddedQueue(id, this.#p.registry.intern(id), this);
+      if (this.#closing !== undefined) queue.close();
+      this.#queues.set(id, queue);
+      this.#byRoute.set(queue.route, queue);
+    }
+    return queue;
+  }
+
+  subscriptionIds(): readonly string[] {
+    const ids: string[] = [];
+    for (const [id, queue] of this.#queues) if (queue.pending > 0) ids.push(id);
+    return ids;
+  }
+
+  async dropSubscription(id: string): Promise<void> {
+    if (this.#closing !== undefined) return;
+    const route = this.#p.registry.idOf(id);
+    if (route === undefined) return;
+    const upTo = this.#nextSeq - 1;
+    this.#drops.set(route, upTo);
+    const queue = this.#queues.get(id);
+    if (queue !== undefined) {
+      this.#queues.delete(id);
+      this.#byRoute.delete(route);
+      queue.discard();
+    }
+    try {
+      await this.#p.journal.drop(route, upTo);
+    } catch (error) {
+      throw this.#unavailable("could not record the dropped subscription", error);
+    }
+  }
+
+  async deadLetter(record: DeadLetterRecord): Promise<void> {
+    if (this.#closing !== undefined) throw this.#closedError();
+    try {
+      await this.#p.deadLetters.add(record);
+    } catch (error) {
+      throw this.#unavailable("could not store a dead letter", error);
+    }
+  }
+
+  async *readDeadLetters(): AsyncIterable<DeadLetterRecord> {
+    try {
+      yield* this.#p.deadLetters.read();
+    } catch (error) {
+      throw this.#unavailable("could not read the dead-letter store", error);
+    }
+  }
+
+  stats(): BrokerStoreStats {
+    return {
+      pendingEvents: this.#pendingEvents,
+      pendingBytes: this.#pendingBytes,
+      pendingDeliveries: this.#pendingDeliveries,
+      deadLetters: this.#p.deadLetters.count,
+    };
+  }
+
+  health(): string | undefined {
+    return this.#logFailure ?? this.#p.journal.failure ?? this.#p.deadLetters.failure ?? this.#readFailure;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Disk use of the event log, for tests and diagnostics. */
+  get logBytes(): number {
+    return this.#log.diskBytes;
+  }
+
+  // ---- QueueOwner -----------------------------------------------------------------------------
+
+  finish(record: LogRecord, route: number, acked: boolean): void {
+    if (acked && !this.#journalClosed) {
+      this.#p.journal.ack(route, record.seq);
+      this.#ackTimer ??= setTimeout(() => this.#flushAcks(), ACK_FLUSH_MS).unref();
+    }
+    this.#pendingDeliveries -= 1;
+    record.remaining -= 1;
+    if (record.remaining > 0) return;
+    this.#pendingEvents -= 1;
+    this.#pendingBytes -= record.bytes;
+    if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
+    if (record.segment !== undefined) this.#log.finish(record.segment);
+  }
+
+  async load(records: readonly LogRecord[]): Promise<EventEnvelope[]> {
+    const envelopes = await Promise.all(records.map((record) => this.#read(record)));
+    this.#readFailure = undefined;
+    return envelopes;
+  }
+
+  loadFailed(error: unknown): void {
+    this.#readFailure = `event log read failed: ${describe(error)}`;
+    this.#p.logger.error("could not read events back from disk; retrying", { error });
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  readonly #admit = (events: number, bytes: number): boolean =>
+    this.#pendingEvents + this.#reservedEvents + events <= this.#s.maxPendingEvents &&
+    this.#pendingBytes + this.#reservedBytes + bytes <= this.#s.maxPendingBytes;
+
+  async #read(record: LogRecord): Promise<EventEnvelope> {
+    const segment = record.segment as NonNullable<LogRecord["segment"]>;
+    const { envelope } = readEventRecord(await this.#log.read(segment, record.offset, record.frameBytes));
+    // Other routes will want it too: keep it if the budget allows.
+    if (
+      record.envelope === undefined &&
+      record.remaining > 1 &&
+      this.#cachedBytes + record.bytes <= this.#s.cacheBytes
+    ) {
+      record.envelope = envelope;
+      this.#cachedBytes += record.bytes;
+    }
+    return envelope;
+  }
+
+  #scheduleCommit(): void {
+    if (this.#committing || this.#commitTimer !== undefined) return;
+    const run = (): void => {
+      this.#commitTimer = undefined;
+      void this.#commitLoop();
+    };
+    this.#commitTimer =
+      this.#s.groupCommitMs > 0 ? setTimeout(run, this.#s.groupCommitMs) : setImmediate(run);
+  }
+
+  async #commitLoop(): Promise<void> {
+    this.#committing = true;
+    while (this.#batch !== undefined) {
+      const batch = this.#batch;
+      this.#batch = undefined;
+      await this.#commit(batch);
+      batch.writer.reset();
+      this.#writers.push(batch.writer);
+    }
+    this.#committing = false;
+    this.#idle?.();
+  }
+
+  async #commit(batch: CommitBatch): Promise<void> {
+    let placed: Awaited<ReturnType<SegmentLog["append"]>>;
+    try {
+      await this.#p.registry.save();
+      placed = await this.#log.append(batch.firstSeq, batch.writer.view());
+    } catch (error) {
+      this.#failBatch(batch, error);
+      return;
+    }
+    this.#healed();
+    this.#reservedEvents -= batch.events;
+    this.#reservedBytes -= batch.bytes;
+    for (let i = 0; i < batch.records.length; i++) {
+      this.#publish(batch.records[i] as LogRecord, batch.routes[i] as number[], placed);
+    }
+    batch.resolve();
+  }
+
+  /** A durable record becomes visible: counted and queued for every route not dropped since. */
+  #publish(
+    record: LogRecord,
+    routes: number[],
+    placed: { segment: NonNullable<LogRecord["segment"]>; base: number },
+  ): void {
+    record.segment = placed.segment;
+    record.offset += placed.base;
+    this.#lastCommitted = record.seq;
+    for (const route of routes) {
+      if ((this.#drops.get(route) ?? 0) >= record.seq) continue;
+      const queue = this.#queueOfRoute(route);
+      if (queue === undefined) continue;
+      record.remaining += 1;
+      this.#pendingDeliveries += 1;
+      queue.push(record);
+    }
+    if (record.remaining === 0) {
+      if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
+      return;
+    }
+    placed.segment.live += 1;
+    this.#pendingEvents += 1;
+    this.#pendingBytes += record.bytes;
+  }
+
+  #failBatch(batch: CommitBatch, error: unknown): void {
+    this.#reservedEvents -= batch.events;
+    this.#reservedBytes -= batch.bytes;
+    for (const record of batch.records) if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
+    this.#logFailure = `event log write failed: ${describe(error)}`;
+    this.#p.logger.error("could not store events; appends fail until the disk recovers", { error });
+    batch.reject(this.#unavailable("could not store the events", error));
+    this.#scheduleProbe();
+  }
+
+  #healed(): void {
+    if (this.#logFailure === undefined) return;
+    this.#logFailure = undefined;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#p.logger.info("event log writes work again");
+  }
+
+  /** While broken and idle, probe the disk now and then so health() clears without traffic. */
+  #scheduleProbe(): void {
+    if (this.#retryTimer !== undefined || this.#closing !== undefined) return;
+    this.#retryTimer = setTimeout(async () => {
+      this.#retryTimer = undefined;
+      if (this.#logFailure === undefined || this.#committing || this.#closing !== undefined) return;
+      try {
+        await this.#p.registry.save();
+        await probeDirectory(this.#p.fs, this.#p.dir);
+        this.#healed();
+      } catch {
+        this.#scheduleProbe();
+      }
+    }, RETRY_MS).unref();
+  }
+
+  async #flushAcks(): Promise<void> {
+    this.#ackTimer = undefined;
+    const journal = this.#p.journal;
+    await journal.flush(false);
+    if (journal.bytesSinceCheckpoint > Math.max(this.#s.ackJournalBytes, 2 * journal.checkpointBytes)) {
+      await journal.rotate(() => this.#checkpoint());
+    }
+  }
+
+  /** Every pending delivery, per route: taken synchronously, so it matches the acks journaled. */
+  #checkpoint(): Checkpoint {
+    const pending = new Map<number, number[]>();
+    for (const queue of this.#byRoute.values()) {
+      const seqs: number[] = [];
+      queue.collectPending(seqs);
+      if (seqs.length > 0)
+        pending.set(
+          queue.route,
+          seqs.sort((a, b) => a - b),
+        );
+    }
+    const drops = new Map<number, number>();
+    for (const [route, seq] of this.#drops) if (seq > this.#lastCommitted) drops.set(route, seq);
+    return { lastSeq: this.#lastCommitted, pending, drops };
+  }
+
+  #queueOfRoute(route: number): EmbeddedQueue | undefined {
+    const queue = this.#byRoute.get(route);
+    if (queue !== undefined) return queue;
+    const name = this.#p.registry.nameOf(route);
+    return name === undefined ? undefined : (this.subscription(name) as EmbeddedQueue);
+  }
+
+  async #close(): Promise<void> {
+    while (this.#committing || this.#batch !== undefined) {
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+        if (!this.#committing) this.#scheduleCommit();
+      });
+    }
+    clearTimeout(this.#ackTimer);
+    clearTimeout(this.#retryTimer);
+    for (const queue of this.#queues.values()) queue.close();
+    const parts = this.#p;
+    this.#journalClosed = true;
+    const steps = [
+      () => parts.journal.close(),
+      () => this.#log?.close(),
+      () => parts.registry.close(),
+      () => parts.deadLetters.close(),
+    ];
+    for (const step of steps) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error) => parts.logger.warn("error while closing the store", { error }));
+    }
+    await parts.lock.release();
+    parts.onClose();
+  }
+
+  #closedError(): SluiceError {
+    return new SluiceError(CoreErrors.CLOSED, `broker ${resourceId(this.key)}: the store is closed`);
+  }
+
+  #fullError(): SluiceError {
+    return new SluiceError(
+      CoreErrors.BACKEND_FULL,
+      `broker ${resourceId(this.key)}: backlog is full (${this.#pendingEvents} events, ${this.#pendingBytes} bytes pending)`,
+      { details: { pendingEvents: this.#pendingEvents, pendingBytes: this.#pendingBytes } },
+    );
+  }
+
+  #unavailable(what: string, error: unknown): SluiceError {
+    return new SluiceError(
+      CoreErrors.BACKEND_UNAVAILABLE,
+      `broker ${resourceId(this.key)}: ${what}: ${describe(error)}`,
+      {
+        cause: error,
+        details: { errno: errorCode(error) },
+      },
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

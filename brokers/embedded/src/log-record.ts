@@ -1,0 +1,26 @@
+import type { Delivery, EventEnvelope } from "@sluice/core";
+import type { Segment } from "./segment-log.js";
+
+/**
+ * What the store keeps in memory per stored event: its place on disk and, within the cache
+ * budget, its envelope. A backlog beyond the budget costs one of these small objects per event;
+ * the bodies stay on disk and are read back when taken.
+ */
+export interface LogRecord {
+  readonly seq: number;
+  /** Set when cached; once set it is never cleared, so a handed-out record stays readable. */
+  envelope: EventEnvelope | undefined;
+  /** What the event counts for against maxPendingBytes. */
+  readonly bytes: number;
+  /** Routes not yet finished with the event. */
+  remaining: number;
+  /** Set once the record is durable (the batch holding it was synced). */
+  segment: Segment | undefined;
+  offset: number;
+  readonly frameBytes: number;
+}
+
+/** A cached record is handed out as its own Delivery: no allocation per route. */
+export function isCached(record: LogRecord): record is LogRecord & Delivery {
+  return record.envelope !== undefined;
+}
