@@ -1,0 +1,174 @@
+import type { BrokerResource, SourcePlugin, SourceResource, TriggerResource } from "@sluice/core";
+import { validateBroker } from "./broker.js";
+import { readBrokerDefaults } from "./broker-defaults.js";
+import { readConfigData } from "./config-data.js";
+import { DEFAULT_NAMESPACE } from "./constants.js";
+import { type LoadContext, ManifestIndex, type ResolvedOptions } from "./context.js";
+import { type Diagnostic, DiagnosticCollector } from "./diagnostics.js";
+import { ManifestErrors } from "./errors.js";
+import { collectFiles, readTexts } from "./files.js";
+import { deepFreeze } from "./freeze.js";
+import { type Manifest, readManifest } from "./manifest.js";
+import { parseSinkFlags, SINK_FLAG_FILE } from "./sink-flags.js";
+import { validateSource } from "./source.js";
+import { validateTrigger } from "./trigger.js";
+import { parseYamlText } from "./yaml-parse.js";
+
+export interface LoadOptions {
+  /** e.g. "http://127.0.0.1:8080"; a Broker ref resolves to `${ingressUrl}/${ns}/${name}`. */
+  readonly ingressUrl: string;
+  /** Raw --sink values: "NAME=URL" or "KIND/NAME=URL" (bad ones are diagnostics with file "--sink"). */
+  readonly sinks?: readonly string[];
+  /** Source kinds known to this build; their manifests are validated by plugin.validate. */
+  readonly plugins?: readonly SourcePlugin[];
+  /** Class annotation value → backend name. Absent: any class is accepted. */
+  readonly brokerClasses?: ReadonlyMap<string, string>;
+  /** Namespace of manifests without metadata.namespace; "default". */
+  readonly defaultNamespace?: string;
+  /** For `{env: NAME}` secrets; process.env by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ResourceSet {
+  readonly brokers: readonly BrokerResource[];
+  readonly triggers: readonly TriggerResource[];
+  readonly sources: readonly SourceResource[];
+}
+
+export interface LoadResult {
+  /** undefined when any diagnostic is an error. */
+  readonly resources: ResourceSet | undefined;
+  /** Errors and warnings, sorted by file, line and column. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The files read, in load order. */
+  readonly files: readonly string[];
+}
+
+const KNOWN_KINDS = "Broker, Trigger (eventing.knative.dev/v1), ConfigMap, Secret (v1)";
+
+function resolveOptions(options: LoadOptions): ResolvedOptions {
+  return {
+    ingressUrl: options.ingressUrl.replace(/\/+$/, ""),
+    defaultNamespace: options.defaultNamespace ?? DEFAULT_NAMESPACE,
+    env: options.env ?? process.env,
+    plugins: options.plugins ?? [],
+    brokerClasses: options.brokerClasses,
+  };
+}
+
+/** Parses every text, reads each document's header, indexes named manifests and reports duplicates. */
+function readAll(ctx: LoadContext, texts: readonly { file: string; text: string }[]): Manifest[] {
+  const manifests: Manifest[] = [];
+  const silent = { error() {}, warning() {} };
+  for (const { file, text } of texts) {
+    for (const doc of parseYamlText(file, text, ctx.collector)) {
+      // A document with YAML errors is indexed (so refs to it do not cascade) but not checked.
+      const parsed = doc.broken ? { ...doc, reporter: { ...silent, locator: doc.locator } } : doc;
+      const m = readManifest(parsed, ctx.options.defaultNamespace, ctx.options.plugins);
+      if (m === undefined) continue;
+      manifests.push(m);
+      if (m.name === "" || m.kind === "") continue;
+      const first = ctx.index.add(m);
+      if (first !== undefined && !doc.broken) {
+        m.r.error(
+          "/metadata/name",
+          ManifestErrors.DUPLICATE,
+          `${m.kind} "${m.namespace}/${m.name}" is defined twice (first at ${first.location.file}:${first.location.line})`,
+          "rename one of them or remove the copy",
+        );
+      }
+    }
+  }
+  return manifests;
+}
+
+function warnIgnored(ctx: LoadContext, m: Manifest): void {
+  if (m.role !== "other" || m.kind === "" || m.apiVersion === "" || ctx.referenced.has(m)) return;
+  const plugins = ctx.options.plugins.map((p) => `${p.kind} (${p.apiVersion})`);
+  let message = `${m.kind} (${m.apiVersion}) is not a kind Sluice runs; it is ignored`;
+  let hint = `kinds this build runs: ${[KNOWN_KINDS, ...plugins].join(", ")}`;
+  if ((m.kind === "Sequence" || m.kind === "Parallel") && m.apiVersion.startsWith("flows.knative.dev/")) {
+    message = `${m.kind} is not supported yet; it is ignored`;
+    hint = "chain the steps with Triggers on a Broker (each subscriber's reply goes back to the Broker)";
+  } else if (m.kind === "List" || m.kind.endsWith("List")) {
+    hint = "write each item as its own document, separated by ---";
+  }
+  m.r.warning("/kind", ManifestErrors.UNKNOWN_KIND, message, hint);
+}
+
+function validateAll(ctx: LoadContext, manifests: readonly Manifest[]): ResourceSet {
+  const checked = manifests.filter((m) => !m.doc.broken);
+  for (const m of checked) if (m.role === "ConfigMap" || m.role === "Secret") readConfigData(ctx, m);
+  const defaults = readBrokerDefaults(
+    ctx,
+    checked.filter((m) => m.role === "ConfigMap"),
+  );
+  const brokers: BrokerResource[] = [];
+  const byId = new Map<string, BrokerResource>();
+  for (const m of checked.filter((x) => x.role === "Broker")) {
+    const broker = validateBroker(ctx, m, defaults);
+    if (broker === undefined) continue;
+    brokers.push(broker);
+    byId.set(broker.id, broker);
+  }
+  const triggers: TriggerResource[] = [];
+  const sources: SourceResource[] = [];
+  for (const m of checked) {
+    if (m.role === "Trigger") {
+      const trigger = validateTrigger(ctx, m, byId);
+      if (trigger !== undefined) triggers.push(trigger);
+    } else if (m.role === "source") {
+      const source = validateSource(ctx, m);
+      if (source !== undefined) sources.push(source);
+    }
+  }
+  for (const m of checked) warnIgnored(ctx, m);
+  return { brokers, triggers, sources };
+}
+
+function loadTexts(
+  texts: readonly { file: string; text: string }[],
+  options: LoadOptions,
+  collector: DiagnosticCollector,
+  files: readonly string[],
+): LoadResult {
+  const ctx: LoadContext = {
+    options: resolveOptions(options),
+    collector,
+    index: new ManifestIndex(),
+    sinks: parseSinkFlags(options.sinks ?? [], collector),
+    referenced: new Set(),
+    configData: new Map(),
+  };
+  const resources = validateAll(ctx, readAll(ctx, texts));
+  ctx.sinks.reportUnused();
+  return Object.freeze({
+    resources: collector.errorCount === 0 ? deepFreeze(resources) : undefined,
+    diagnostics: collector.sorted([SINK_FLAG_FILE, ...files]),
+    files: Object.freeze([...files]),
+  });
+}
+
+/**
+ * Loads manifests from texts (multi-document YAML): parse → validate → default → resolve →
+ * freeze. Every problem is a diagnostic; nothing throws for bad input.
+ */
+export function loadManifestTexts(
+  texts: readonly { readonly file: string; readonly text: string }[],
+  options: LoadOptions,
+): LoadResult {
+  return loadTexts(
+    texts,
+    options,
+    new DiagnosticCollector(),
+    texts.map((t) => t.file),
+  );
+}
+
+/** Loads manifest files and folders (recursively, *.yaml / *.yml, sorted by name). */
+export async function loadManifests(paths: readonly string[], options: LoadOptions): Promise<LoadResult> {
+  const collector = new DiagnosticCollector();
+  const files = await collectFiles(paths, collector);
+  const texts = await readTexts(files, collector);
+  return loadTexts(texts, options, collector, files);
+}

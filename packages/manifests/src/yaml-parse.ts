@@ -1,0 +1,93 @@
+import { isScalar, LineCounter, parseAllDocuments, type Tags } from "yaml";
+import type { DiagnosticCollector } from "./diagnostics.js";
+import { ManifestErrors } from "./errors.js";
+import { createReporter, type Reporter } from "./reporter.js";
+import { createDocumentLocator, type Locator } from "./yaml-locator.js";
+
+/** One non-empty YAML document of a file, as plain JS values plus a way to report against it. */
+export interface ParsedDoc {
+  readonly file: string;
+  /** 0-based position of the document in its file. */
+  readonly index: number;
+  readonly value: unknown;
+  readonly locator: Locator;
+  readonly reporter: Reporter;
+  /** The YAML had errors: the value may be partial and is not validated further. */
+  readonly broken: boolean;
+}
+
+/**
+ * Kubernetes reads manifests with YAML 1.1 rules (go-yaml v2 via sigs.k8s.io/yaml), so `yes`/`on`
+ * are booleans and `<<` merges; the same text must mean the same thing here. Timestamps stay
+ * strings, as they do after Kubernetes' YAML-to-JSON conversion.
+ */
+export const YAML_OPTIONS = Object.freeze({
+  prettyErrors: false,
+  version: "1.1" as const,
+  merge: true,
+  uniqueKeys: true,
+  customTags: (tags: Tags) =>
+    tags.filter((t) => typeof t !== "object" || t.tag !== "tag:yaml.org,2002:timestamp"),
+});
+
+/** Bound on alias expansion ("billion laughs"). */
+const MAX_ALIAS_COUNT = 100;
+
+const SYNTAX_HINTS: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: "a key may appear once per mapping; remove or rename one of them",
+  TAB_AS_INDENT: "YAML does not allow tabs for indentation; indent with spaces",
+  BAD_INDENT: "align the key with its siblings (spaces only)",
+  MISSING_CHAR: "a quote or bracket is not closed",
+  BLOCK_AS_IMPLICIT_KEY: "a key is missing its ':' or a value is indented under the wrong key",
+};
+
+export function parseYamlText(file: string, text: string, collector: DiagnosticCollector): ParsedDoc[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter: lines });
+  const out: ParsedDoc[] = [];
+  docs.forEach((doc, index) => {
+    const locator = createDocumentLocator(file, text, doc, lines);
+    const reporter = createReporter(locator, collector);
+    for (const error of doc.errors) {
+      const { line, col } = lines.linePos(error.pos[0]);
+      const hint = SYNTAX_HINTS[error.code];
+      collector.add({
+        severity: "error",
+        code: ManifestErrors.YAML_SYNTAX,
+        message: `YAML: ${error.message}`,
+        ...(hint === undefined ? {} : { hint }),
+        file,
+        line,
+        column: col,
+        pointer: "",
+      });
+    }
+    for (const warning of doc.warnings) {
+      const { line, col } = lines.linePos(warning.pos[0]);
+      collector.add({
+        severity: "warning",
+        code: ManifestErrors.YAML_WARNING,
+        message: `YAML: ${warning.message}`,
+        file,
+        line,
+        column: col,
+        pointer: "",
+      });
+    }
+    const contents = doc.contents;
+    if (
+      contents === null ||
+      (isScalar(contents) && (contents.value === null || contents.value === undefined))
+    )
+      return;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      reporter.error("", ManifestErrors.YAML_SYNTAX, `YAML: ${(error as Error).message}`);
+      return;
+    }
+    out.push({ file, index, value, locator, reporter, broken: doc.errors.length > 0 });
+  });
+  return out;
+}
