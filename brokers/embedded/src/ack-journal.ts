@@ -164,7 +164,7 @@ export class AckJournal {
       try {
         next = await AppendFile.create(this.#fs, this.#dir, tmp, MAGIC);
         await next.append(checkpoint, true);
-        await this.#fs.rename(next.path, `${this.#dir}/${fileName(generation)}`);
+        await next.rename(`${this.#dir}/${fileName(generation)}`);
         await syncDirectory(this.#fs, this.#dir);
       } catch (error) {
         await next?.close().catch(() => {});

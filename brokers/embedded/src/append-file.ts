@@ -20,7 +20,7 @@ const SCAN_CHUNK_BYTES = 1024 * 1024;
  * Callers serialize appends to one file.
  */
 export class AppendFile {
-  readonly path: string;
+  #path: string;
   readonly #fs: FileSystem;
   readonly #fd: number;
   /** Bytes known to be written (and synced, for synced appends). */
@@ -29,7 +29,7 @@ export class AppendFile {
 
   private constructor(fsys: FileSystem, path: string, fd: number, size: number) {
     this.#fs = fsys;
-    this.path = path;
+    this.#path = path;
     this.#fd = fd;
     this.size = size;
   }
@@ -81,6 +81,16 @@ export class AppendFile {
       await file.close().catch(() => {});
       throw error;
     }
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  /** Renames the file (the caller syncs the directory). */
+  async rename(path: string): Promise<void> {
+    await this.#fs.rename(this.#path, path);
+    this.#path = path;
   }
 
   /** Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset. */

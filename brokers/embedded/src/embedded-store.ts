@@ -294,7 +294,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     let placed: Awaited<ReturnType<SegmentLog["append"]>>;
     try {
       await this.#p.registry.save();
-      placed = await this.#log.append(batch.firstSeq, batch.writer.view());
+      placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view());
     } catch (error) {
       this.#failBatch(batch, error);
       return;

@@ -115,7 +115,7 @@ export class SegmentLog {
    * Writes a batch of framed records starting with seq `firstSeq`, then fdatasyncs it. Resolves
    * with the segment and the batch's offset in it once the batch is durable.
    */
-  async append(firstSeq: number, data: Buffer): Promise<{ segment: Segment; base: number }> {
+  async append(firstSeq: number, records: number, data: Buffer): Promise<{ segment: Segment; base: number }> {
     let segment = this.#active;
     if (
       segment === undefined ||
@@ -124,6 +124,7 @@ export class SegmentLog {
       segment = await this.startSegment(firstSeq);
     }
     const base = await segment.file.append(data, true);
+    segment.records += records;
     return { segment, base };
   }
 
