@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { CoreErrors, isSluiceError } from "@sluice/core";
+import { makeEnvelope, makeEvent } from "@sluice/testing";
+import { createEmbeddedBackend } from "../src/index.js";
+import { faultyFileSystem } from "./faulty-fs.js";
+import { entry, eventually, guard, idOf, KEY, takeAll, tempDir } from "./helpers.js";
+
+const unavailable = (error: unknown) => isSluiceError(error) && error.code === CoreErrors.BACKEND_UNAVAILABLE;
+
+describe("disk errors", () => {
+  it("rejects appends with BACKEND_UNAVAILABLE while writes fail, then heals by itself", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("enospc"), fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      faults.writes = true;
+      await assert.rejects(store.append([entry("lost", "x", "t1")]), unavailable);
+      assert.match(store.health() ?? "", /ENOSPC/);
+      assert.equal(store.stats().pendingEvents, 0);
+      assert.equal(store.subscription("t1").waiting, 0, "a failed append is never handed out");
+      faults.writes = false;
+      await eventually(() => store.health() === undefined, "health clears without traffic");
+      await store.append([entry("kept", "y", "t1")]);
+      assert.deepEqual((await takeAll(store, "t1", 1)).map(idOf), ["kept"]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("never acknowledges an append whose fsync failed, and leaves no phantom behind", async () => {
+    const dataDir = tempDir("eio");
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir, fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      await store.append([entry("before", "a", "t1")]);
+      faults.syncs = true;
+      faults.truncates = true; // the garbage stays in the file: the next write must overwrite it
+      await assert.rejects(store.append([entry("phantom", "p".repeat(2_000), "t1")]), unavailable);
+      assert.match(store.health() ?? "", /EIO/);
+      faults.syncs = false;
+      faults.truncates = false;
+      await store.append([entry("after", "b", "t1")]);
+      assert.equal(store.health(), undefined, "a successful append clears health");
+    } finally {
+      await backend.close();
+    }
+    const reopened = createEmbeddedBackend({ dataDir });
+    try {
+      const store = await reopened.open(KEY);
+      assert.deepEqual((await takeAll(store, "t1", 2)).map(idOf), ["before", "after"]);
+      assert.equal(store.subscription("t1").waiting, 0);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("keeps a take pending while reads fail and serves it once they work", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("eio-read"), fileSystem: fs, cacheBytes: 0 });
+    try {
+      const store = await backend.open(KEY);
+      await store.append([entry("cold", "z", "t1")]);
+      faults.reads = true;
+      const pending = store.subscription("t1").take(1);
+      await eventually(() => store.health() !== undefined, "health reports the read failure");
+      faults.reads = false;
+      assert.deepEqual((await guard(pending, "take after reads heal")).map(idOf), ["cold"]);
+      assert.equal(store.health(), undefined);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("rejects dead letters with BACKEND_UNAVAILABLE while the disk fails", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("dlq"), fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      const record = { subscription: "t1", envelope: makeEnvelope(makeEvent()), reason: "sink down", at: 1 };
+      faults.syncs = true;
+      await assert.rejects(store.deadLetter(record), unavailable);
+      assert.notEqual(store.health(), undefined);
+      faults.syncs = false;
+      await store.deadLetter(record);
+      assert.equal(store.health(), undefined);
+      assert.equal(store.stats().deadLetters, 1);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("refuses to open a store it cannot create, with BACKEND_UNAVAILABLE", async () => {
+    const { fs, faults } = faultyFileSystem();
+    faults.writes = true;
+    const backend = createEmbeddedBackend({ dataDir: tempDir("open"), fileSystem: fs });
+    await assert.rejects(backend.open(KEY), unavailable);
+    faults.writes = false;
+    const store = await backend.open(KEY);
+    assert.equal(store.health(), undefined);
+    await backend.close();
+  });
+});
+
+describe("group commit", () => {
+  it("shares fsyncs between concurrent appends", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("group"), fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      const before = faults.syncCount;
+      const appends = 200;
+      await Promise.all(Array.from({ length: appends }, (_, i) => store.append([entry(`g${i}`, "x", "t1")])));
+      const syncs = faults.syncCount - before;
+      assert.ok(syncs <= 10, `${appends} concurrent appends took ${syncs} fsyncs`);
+      assert.equal(store.stats().pendingEvents, appends);
+    } finally {
+      await backend.close();
+    }
+  });
+});

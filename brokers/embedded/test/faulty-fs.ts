@@ -1,0 +1,34 @@
+import type { FileSystem } from "../src/index.js";
+import { nodeFileSystem } from "../src/index.js";
+
+export interface Faults {
+  writes: boolean;
+  syncs: boolean;
+  truncates: boolean;
+  reads: boolean;
+  /** fdatasync calls seen (failed or not). */
+  syncCount: number;
+}
+
+/** The real file system with switchable failures, as a full or broken disk would fail. */
+export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
+  const faults: Faults = { writes: false, syncs: false, truncates: false, reads: false, syncCount: 0 };
+  const fail = (op: string, code = "ENOSPC"): Promise<never> =>
+    Promise.reject(Object.assign(new Error(`${code}: injected failure, ${op}`), { code }));
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    open: (path, flags) =>
+      faults.writes && flags.startsWith("w") ? fail(`open ${path}`) : nodeFileSystem.open(path, flags),
+    write: (fd, buffer, offset, length, position) =>
+      faults.writes ? fail("write") : nodeFileSystem.write(fd, buffer, offset, length, position),
+    fdatasync: (fd) => {
+      faults.syncCount += 1;
+      return faults.syncs ? fail("fdatasync", "EIO") : nodeFileSystem.fdatasync(fd);
+    },
+    ftruncate: (fd, length) =>
+      faults.truncates ? fail("ftruncate", "EIO") : nodeFileSystem.ftruncate(fd, length),
+    read: (fd, buffer, offset, length, position) =>
+      faults.reads ? fail("read", "EIO") : nodeFileSystem.read(fd, buffer, offset, length, position),
+  };
+  return { fs, faults };
+}
