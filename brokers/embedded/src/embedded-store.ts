@@ -1,28 +1,27 @@
-import {
-  type AppendEntry,
-  type BrokerStore,
-  type BrokerStoreStats,
-  CoreErrors,
-  type DeadLetterRecord,
-  type EventEnvelope,
-  type Logger,
-  type ResourceKey,
-  resourceId,
-  SluiceError,
-  type SubscriptionQueue,
+import type {
+  AppendEntry,
+  BrokerStore,
+  BrokerStoreStats,
+  DeadLetterRecord,
+  EventEnvelope,
+  Logger,
+  ResourceKey,
+  SubscriptionQueue,
 } from "@sluice/core";
 import type { AckJournal, Checkpoint } from "./ack-journal.js";
+import { AckWriter } from "./ack-writer.js";
 import { ByteWriter } from "./byte-writer.js";
 import { CommitBatch } from "./commit-batch.js";
 import type { DeadLetterStore } from "./dead-letter-store.js";
 import { EmbeddedQueue, type QueueOwner } from "./embedded-queue.js";
-import { errorCode, type FileSystem } from "./file-system.js";
+import type { FileSystem } from "./file-system.js";
 import type { DirectoryLock } from "./lock-file.js";
 import type { LogRecord } from "./log-record.js";
 import { readEventRecord } from "./record-codec.js";
 import type { RouteRegistry } from "./route-registry.js";
 import type { SegmentLog } from "./segment-log.js";
-import { probeDirectory } from "./store-probe.js";
+import { closedError, describe, fullError, unavailableError } from "./store-errors.js";
+import { probeDirectory, Retrier } from "./store-probe.js";
 
 export interface StoreSettings {
   readonly maxPendingEvents: number;
@@ -46,9 +45,6 @@ export interface StoreParts {
   readonly onClose: () => void;
 }
 
-const ACK_FLUSH_MS = 20;
-const RETRY_MS = 1_000;
-
 /**
  * The store of one broker on local disk. Appends are encoded into the current CommitBatch and
  * resolve once a single write + fdatasync made the whole batch durable; only then are the
@@ -59,6 +55,8 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   readonly key: ResourceKey;
   readonly #p: StoreParts;
   readonly #s: StoreSettings;
+  readonly #acks: AckWriter;
+  readonly #retrier: Retrier;
   #log!: SegmentLog;
   readonly #queues = new Map<string, EmbeddedQueue>();
   readonly #byRoute = new Map<number, EmbeddedQueue>();
@@ -79,15 +77,20 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   #cachedBytes = 0;
   #logFailure: string | undefined;
   #readFailure: string | undefined;
-  #ackTimer: NodeJS.Timeout | undefined;
-  #retryTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
-  #journalClosed = false;
 
   constructor(parts: StoreParts) {
     this.key = parts.key;
     this.#p = parts;
     this.#s = parts.settings;
+    this.#retrier = new Retrier(
+      async () => {
+        await parts.registry.save();
+        await probeDirectory(parts.fs, parts.dir);
+      },
+      () => this.#healed(),
+    );
+    this.#acks = new AckWriter(parts.journal, parts.settings.ackJournalBytes, () => this.#checkpoint());
   }
 
   // ---- recovery (called by open-store.ts before the store is handed out) ----------------------
@@ -113,7 +116,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     this.#lastCommitted = lastSeq;
     await log.startSegment(this.#nextSeq);
     log.sweep();
-    await this.#p.journal.rotate(() => this.#checkpoint());
+    await this.#acks.compact();
     const failure = this.#p.journal.failure;
     if (failure !== undefined) throw new Error(failure);
   }
@@ -121,13 +124,13 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   // ---- BrokerStore ----------------------------------------------------------------------------
 
   append(entries: readonly AppendEntry[]): Promise<void> {
-    if (this.#closing !== undefined) return Promise.reject(this.#closedError());
+    if (this.#closing !== undefined) return Promise.reject(closedError(this.key));
     if (!entries.some((entry) => entry.routes.length > 0)) return Promise.resolve();
     const batch = this.#batch ?? new CommitBatch(this.#writers.pop() ?? new ByteWriter());
     const added = batch.add(entries, this.#nextSeq, (name) => this.#p.registry.intern(name), this.#admit);
     if (added === undefined) {
       if (this.#batch === undefined) this.#writers.push(batch.writer);
-      return Promise.reject(this.#fullError());
+      return Promise.reject(fullError(this.key, this.#pendingEvents, this.#pendingBytes));
     }
     this.#batch = batch;
     this.#nextSeq += added.events;
@@ -175,16 +178,16 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     try {
       await this.#p.journal.drop(route, upTo);
     } catch (error) {
-      throw this.#unavailable("could not record the dropped subscription", error);
+      throw unavailableError(this.key, "could not record the dropped subscription", error);
     }
   }
 
   async deadLetter(record: DeadLetterRecord): Promise<void> {
-    if (this.#closing !== undefined) throw this.#closedError();
+    if (this.#closing !== undefined) throw closedError(this.key);
     try {
       await this.#p.deadLetters.add(record);
     } catch (error) {
-      throw this.#unavailable("could not store a dead letter", error);
+      throw unavailableError(this.key, "could not store a dead letter", error);
     }
   }
 
@@ -192,7 +195,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     try {
       yield* this.#p.deadLetters.read();
     } catch (error) {
-      throw this.#unavailable("could not read the dead-letter store", error);
+      throw unavailableError(this.key, "could not read the dead-letter store", error);
     }
   }
 
@@ -222,10 +225,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   // ---- QueueOwner -----------------------------------------------------------------------------
 
   finish(record: LogRecord, route: number, acked: boolean): void {
-    if (acked && !this.#journalClosed) {
-      this.#p.journal.ack(route, record.seq);
-      this.#ackTimer ??= setTimeout(() => this.#flushAcks(), ACK_FLUSH_MS).unref();
-    }
+    if (acked) this.#acks.ack(route, record.seq);
     this.#pendingDeliveries -= 1;
     record.remaining -= 1;
     if (record.remaining > 0) return;
@@ -279,15 +279,18 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
 
   async #commitLoop(): Promise<void> {
     this.#committing = true;
-    while (this.#batch !== undefined) {
-      const batch = this.#batch;
-      this.#batch = undefined;
-      await this.#commit(batch);
-      batch.writer.reset();
-      this.#writers.push(batch.writer);
+    try {
+      while (this.#batch !== undefined) {
+        const batch = this.#batch;
+        this.#batch = undefined;
+        await this.#commit(batch);
+        batch.writer.reset();
+        this.#writers.push(batch.writer);
+      }
+    } finally {
+      this.#committing = false;
+      this.#idle?.();
     }
-    this.#committing = false;
-    this.#idle?.();
   }
 
   async #commit(batch: CommitBatch): Promise<void> {
@@ -340,41 +343,15 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     for (const record of batch.records) if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
     this.#logFailure = `event log write failed: ${describe(error)}`;
     this.#p.logger.error("could not store events; appends fail until the disk recovers", { error });
-    batch.reject(this.#unavailable("could not store the events", error));
-    this.#scheduleProbe();
+    batch.reject(unavailableError(this.key, "could not store the events", error));
+    this.#retrier.schedule();
   }
 
   #healed(): void {
     if (this.#logFailure === undefined) return;
     this.#logFailure = undefined;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
+    this.#retrier.cancel();
     this.#p.logger.info("event log writes work again");
-  }
-
-  /** While broken and idle, probe the disk now and then so health() clears without traffic. */
-  #scheduleProbe(): void {
-    if (this.#retryTimer !== undefined || this.#closing !== undefined) return;
-    this.#retryTimer = setTimeout(async () => {
-      this.#retryTimer = undefined;
-      if (this.#logFailure === undefined || this.#committing || this.#closing !== undefined) return;
-      try {
-        await this.#p.registry.save();
-        await probeDirectory(this.#p.fs, this.#p.dir);
-        this.#healed();
-      } catch {
-        this.#scheduleProbe();
-      }
-    }, RETRY_MS).unref();
-  }
-
-  async #flushAcks(): Promise<void> {
-    this.#ackTimer = undefined;
-    const journal = this.#p.journal;
-    await journal.flush(false);
-    if (journal.bytesSinceCheckpoint > Math.max(this.#s.ackJournalBytes, 2 * journal.checkpointBytes)) {
-      await journal.rotate(() => this.#checkpoint());
-    }
   }
 
   /** Every pending delivery, per route: taken synchronously, so it matches the acks journaled. */
@@ -408,13 +385,11 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
         if (!this.#committing) this.#scheduleCommit();
       });
     }
-    clearTimeout(this.#ackTimer);
-    clearTimeout(this.#retryTimer);
+    this.#retrier.stop();
     for (const queue of this.#queues.values()) queue.close();
     const parts = this.#p;
-    this.#journalClosed = true;
     const steps = [
-      () => parts.journal.close(),
+      () => this.#acks.close(),
       () => this.#log?.close(),
       () => parts.registry.close(),
       () => parts.deadLetters.close(),
@@ -427,31 +402,4 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     await parts.lock.release();
     parts.onClose();
   }
-
-  #closedError(): SluiceError {
-    return new SluiceError(CoreErrors.CLOSED, `broker ${resourceId(this.key)}: the store is closed`);
-  }
-
-  #fullError(): SluiceError {
-    return new SluiceError(
-      CoreErrors.BACKEND_FULL,
-      `broker ${resourceId(this.key)}: backlog is full (${this.#pendingEvents} events, ${this.#pendingBytes} bytes pending)`,
-      { details: { pendingEvents: this.#pendingEvents, pendingBytes: this.#pendingBytes } },
-    );
-  }
-
-  #unavailable(what: string, error: unknown): SluiceError {
-    return new SluiceError(
-      CoreErrors.BACKEND_UNAVAILABLE,
-      `broker ${resourceId(this.key)}: ${what}: ${describe(error)}`,
-      {
-        cause: error,
-        details: { errno: errorCode(error) },
-      },
-    );
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
