@@ -190,5 +190,11 @@ export function resolveDestination(
   const base = resolveRef(ctx, d.r, d.ref, d.ref.namespace ?? namespace);
   if (base === undefined || d.uri === undefined) return base;
   // Knative resolves the uri against the ref's address (url.ResolveReference, RFC 3986).
-  return { url: new URL(d.uri, base.url).href };
+  if (URL.canParse(d.uri, base.url)) return { url: new URL(d.uri, base.url).href };
+  d.r.error(
+    child(d.pointer, "uri"),
+    ManifestErrors.INVALID_URI,
+    `${pathOf(child(d.pointer, "uri"))} "${d.uri}" cannot be resolved against ${base.url}`,
+  );
+  return undefined;
 }

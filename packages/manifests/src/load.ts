@@ -84,6 +84,8 @@ function readAll(ctx: LoadContext, texts: readonly { file: string; text: string 
 
 function warnIgnored(ctx: LoadContext, m: Manifest): void {
   if (m.role !== "other" || m.kind === "" || m.apiVersion === "" || ctx.referenced.has(m)) return;
+  // Namespaces are implicit in Sluice; pipelines often ship one for the cluster.
+  if (m.kind === "Namespace" && m.apiVersion === "v1") return;
   const plugins = ctx.options.plugins.map((p) => `${p.kind} (${p.apiVersion})`);
   let message = `${m.kind} (${m.apiVersion}) is not a kind Sluice runs; it is ignored`;
   let hint = `kinds this build runs: ${[KNOWN_KINDS, ...plugins].join(", ")}`;

@@ -85,7 +85,9 @@ function readFilter(m: Manifest, spec: Readonly<Record<string, unknown>>) {
       { at: "key" },
     );
   }
-  return { attributes, filters, ok: attributesOk && filters !== undefined };
+  // An empty attributes map filters nothing: the same as none.
+  const legacy = attributes !== undefined && Object.keys(attributes).length > 0 ? attributes : undefined;
+  return { attributes: legacy, filters, ok: attributesOk && filters !== undefined };
 }
 
 function readOrdered(m: Manifest): boolean | undefined {

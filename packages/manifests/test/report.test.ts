@@ -79,6 +79,14 @@ spec:
     assert.deepEqual(result.files, ["b.yaml", "a.yaml"]);
   });
 
+  it("accepts a v1 Namespace silently and warns once per other unknown kind", () => {
+    const result = load(
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n",
+    );
+    assert.deepEqual(result.diagnostics.map(brief), [`warning ${E.UNKNOWN_KIND} 6:7 /kind`]);
+    assert.ok(result.resources);
+  });
+
   it("skips empty documents and comment-only files", () => {
     const result = load("# nothing here\n---\n---\n\n");
     assert.deepEqual(result.diagnostics, []);
