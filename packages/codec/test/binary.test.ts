@@ -82,6 +82,17 @@ describe("decodeHttp: binary mode (HTTP binding §3.1)", () => {
     assert.equal(text(event.data), "hello");
   });
 
+  it("carries a 64 KiB event: a large body and a long percent-encoded header", () => {
+    const body = Buffer.alloc(64 * 1024 - 1024, 0x61);
+    const long = "é ".repeat(1000);
+    const { headers } = encodeBinary(
+      createCloudEvent({ specversion: "1.0", id: "1", source: "/s", type: "t", long }),
+    );
+    const event = decodeHttp({ ...headers, "content-type": "text/plain" }, body).events[0]!;
+    assert.equal(event.attributes.get("long"), long);
+    assert.equal(event.data!.length, body.length);
+  });
+
   it("takes a one-element header array as the value", () => {
     const event = decodeHttp(binaryHeaders({ "ce-id": ["only"] }), new Uint8Array(0)).events[0]!;
     assert.equal(event.attributes.get("id"), "only");

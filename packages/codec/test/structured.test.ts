@@ -51,6 +51,9 @@ describe("decodeHttp: structured mode (HTTP binding §3.2, JSON format)", () => 
     const event = decodeStructured(`{"specversion":"1.0","id":"1","source":"/s","type":"t","data":${raw}}`);
     assert.equal(text(event.data), raw);
     assert.equal(event.attributes.get("datacontenttype"), "application/json", "implied type made explicit");
+    const { headers, body } = encodeBinary(event);
+    assert.equal(headers["content-type"], "application/json");
+    assert.deepEqual(Buffer.from(body!), Buffer.from(raw, "utf8"));
   });
 
   it("structured → binary round trip keeps the exact data bytes", () => {
