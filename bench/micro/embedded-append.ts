@@ -5,6 +5,7 @@
  *
  *   node --conditions=development --import tsx bench/micro/embedded-append.ts \
  *     [--concurrency 64] [--seconds 10] [--warmup 2] [--size 1024] [--group-commit-ms 0] [--dir PATH]
+ *     [--rate N]   open loop instead: N appends/s at a constant pace, latency from the intended start
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     size: { type: "string", default: "1024" },
     "group-commit-ms": { type: "string", default: "0" },
     dir: { type: "string" },
+    rate: { type: "string" },
   },
 });
 const concurrency = Number(values.concurrency);
@@ -94,8 +96,34 @@ async function caller(): Promise<void> {
   }
 }
 
+/** Open loop: a 1 ms tick issues what the pace owes, so a slow append cannot delay the next ones. */
+async function paced(rate: number): Promise<void> {
+  const start = performance.now();
+  let issued = 0;
+  const inFlight = new Set<Promise<void>>();
+  while (performance.now() < deadline) {
+    const owed = Math.floor(((performance.now() - start) / 1000) * rate);
+    for (; issued < owed; issued++) {
+      const intended = start + (issued / rate) * 1000;
+      const done: Promise<void> = store
+        .append([{ envelope: envelope(), routes: ["bench/trigger"] }])
+        .then(() => {
+          inFlight.delete(done);
+          if (measuring) {
+            latencies.push(performance.now() - intended);
+            appended += 1;
+          }
+        });
+      inFlight.add(done);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(inFlight);
+}
+
 const cpuStart = process.cpuUsage();
-await Promise.all(Array.from({ length: concurrency }, caller));
+if (values.rate === undefined) await Promise.all(Array.from({ length: concurrency }, caller));
+else await paced(Number(values.rate));
 const cpu = process.cpuUsage(cpuStart);
 stop.abort();
 const acked = await drained;
@@ -111,7 +139,7 @@ console.log(
   JSON.stringify(
     {
       node: process.version,
-      concurrency,
+      mode: values.rate === undefined ? `closed loop, ${concurrency} callers` : `open loop, ${values.rate}/s`,
       eventBytes: size,
       seconds,
       appendsPerSecond: Math.round(appended / seconds),
