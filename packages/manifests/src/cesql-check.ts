@@ -18,12 +18,12 @@ interface CesqlErrorLike {
   readonly column?: number;
 }
 
-type Compile = (text: string) => CompiledLike;
+export type CesqlCompile = (text: string) => CompiledLike;
 
 // @sluice/cesql: compile(text) returns an expression with a static `type`, or throws CesqlError
 // with a 0-based `position` and 1-based `line`/`column`. Looked up by name so this package builds
 // against either side of that package's development.
-const compile = (cesql as Readonly<Record<string, unknown>>).compile as Compile | undefined;
+const compile = (cesql as Readonly<Record<string, unknown>>).compile as CesqlCompile | undefined;
 
 /** True when this build can compile CESQL (otherwise expressions are only checked to be non-empty). */
 export const CESQL_AVAILABLE = typeof compile === "function";
@@ -36,22 +36,30 @@ function where(error: CesqlErrorLike): string {
 }
 
 /**
- * Compiles `expression` and checks it can decide a match: Boolean, or Any (an attribute reference,
- * Boolean or not at run time; a non-Boolean result then fails the match, like an evaluation error).
+ * A checker that compiles an expression and checks it can decide a match: Boolean, or Any (an
+ * attribute reference, Boolean or not at run time; a non-Boolean result then fails the match,
+ * like an evaluation error).
  */
-export function checkCesql(expression: string): CesqlProblem | undefined {
-  if (compile === undefined) return undefined;
-  let compiled: CompiledLike;
-  try {
-    compiled = compile(expression);
-  } catch (error) {
-    const e = error as CesqlErrorLike;
-    const message = typeof e?.message === "string" ? e.message : String(error);
-    return { message: `invalid CESQL expression: ${message}${where(e)}`, offset: e?.position };
-  }
-  if (compiled.type === "Boolean" || compiled.type === "Any") return undefined;
-  return {
-    message: `CESQL expression is ${compiled.type}; a filter needs a Boolean condition`,
-    offset: undefined,
+export function createCesqlCheck(
+  compileFn: CesqlCompile | undefined,
+): (expression: string) => CesqlProblem | undefined {
+  return (expression) => {
+    if (compileFn === undefined) return undefined;
+    let compiled: CompiledLike;
+    try {
+      compiled = compileFn(expression);
+    } catch (error) {
+      const e = error as CesqlErrorLike;
+      const message = typeof e?.message === "string" ? e.message : String(error);
+      return { message: `invalid CESQL expression: ${message}${where(e)}`, offset: e?.position };
+    }
+    if (compiled.type === "Boolean" || compiled.type === "Any") return undefined;
+    return {
+      message: `CESQL expression is ${compiled.type}; a filter needs a Boolean condition`,
+      offset: undefined,
+    };
   };
 }
+
+/** Checks with @sluice/cesql when this build has it. */
+export const checkCesql = createCesqlCheck(compile);

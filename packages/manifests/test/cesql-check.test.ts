@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createCesqlCheck } from "../src/cesql-check.js";
+
+// The contract with @sluice/cesql, checked with a stand-in compiler so this side is tested even
+// before (or without) the real one; filters.test.ts runs the real one when it is there.
+describe("createCesqlCheck", () => {
+  const fail = (position: number, line: number, column: number) => () => {
+    throw Object.assign(new Error("unexpected token AND"), { kind: "parse", position, line, column });
+  };
+
+  it("accepts Boolean and Any expressions, rejects other types", () => {
+    assert.equal(createCesqlCheck(() => ({ type: "Boolean" }))("a = 'b'"), undefined);
+    assert.equal(createCesqlCheck(() => ({ type: "Any" }))("myext"), undefined);
+    assert.deepEqual(createCesqlCheck(() => ({ type: "Integer" }))("1 + 2"), {
+      message: "CESQL expression is Integer; a filter needs a Boolean condition",
+      offset: undefined,
+    });
+  });
+
+  it("passes the error's message, column and offset on", () => {
+    assert.deepEqual(createCesqlCheck(fail(15, 1, 16))("type = 'a' AND AND x"), {
+      message: "invalid CESQL expression: unexpected token AND (expression column 16)",
+      offset: 15,
+    });
+    assert.deepEqual(createCesqlCheck(fail(15, 2, 5))("type = 'a'\nAND AND x"), {
+      message: "invalid CESQL expression: unexpected token AND (expression line 2, column 5)",
+      offset: 15,
+    });
+  });
+
+  it("checks nothing without a compiler", () => {
+    assert.equal(createCesqlCheck(undefined)("anything ((("), undefined);
+  });
+});
