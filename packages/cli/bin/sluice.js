@@ -4,10 +4,12 @@ import { main } from "../dist/main.js";
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Exit explicitly: `run` has already closed everything it started; keep-alive sockets of
+    // HTTP clients must not keep a finished command alive.
+    process.exit(code);
   },
   (error) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -1,1 +1,14 @@
-export {};
+export { BrokerHost } from "./broker-host.js";
+export { RuntimeErrors } from "./errors.js";
+export { fingerprint } from "./fingerprint.js";
+export type { Readiness } from "./ingress.js";
+export { splitBrokerPath } from "./ingress.js";
+export { Limiter } from "./limiter.js";
+export type { RuntimeLimits } from "./limits.js";
+export { DEFAULT_LIMITS } from "./limits.js";
+export { MetricsRegistry } from "./metrics.js";
+export type { Runtime, RuntimeOptions } from "./runtime.js";
+export { createRuntime } from "./runtime.js";
+export { RuntimeMetrics } from "./runtime-metrics.js";
+export type { EmitRetry, HostedSourceContext, SourceContextOptions } from "./source-context.js";
+export { createSourceContext, DEFAULT_EMIT_RETRY } from "./source-context.js";

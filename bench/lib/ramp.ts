@@ -1,0 +1,98 @@
+import type { StepResult } from "./measure.js";
+
+/** The bar a step must meet to count as sustainable (the issue's B1 definition). */
+export interface Slo {
+  readonly p99Ms: number;
+  /** Smallest accepted share of the offered events (0.99: fewer than 1% refused or failed). */
+  readonly minAcceptedShare: number;
+}
+
+export const DEFAULT_SLO: Slo = { p99Ms: 100, minAcceptedShare: 0.99 };
+
+/** Why a step is not sustainable; empty when it is. */
+export function verdict(r: StepResult, slo: Slo = DEFAULT_SLO): string[] {
+  const reasons: string[] = [];
+  // with nothing to deliver (the null ingress), the response time is the latency
+  const [kind, p99] = r.expectedDeliveries > 0 ? ["e2e", r.endToEnd.p99] : ["publish", r.publish.p99];
+  if (p99 > slo.p99Ms) reasons.push(`${kind} p99 ${p99} ms > ${slo.p99Ms} ms`);
+  if (r.accepted < r.offered * slo.minAcceptedShare)
+    reasons.push(`accepted ${r.accepted}/${r.offered} (< ${slo.minAcceptedShare * 100}%)`);
+  if ((r.statuses["429"] ?? 0) > 0) reasons.push(`${r.statuses["429"]} × 429`);
+  if (r.backlogGrowing) reasons.push("backlog growing");
+  return reasons;
+}
+
+export interface RampStep {
+  readonly rate: number;
+  readonly pass: boolean;
+  readonly reasons: readonly string[];
+  readonly result: StepResult;
+}
+
+export interface RampResult {
+  /** Highest offered rate that met the SLO (undefined when even the lowest failed). */
+  readonly maxRate: number | undefined;
+  /** The step at `maxRate`. */
+  readonly best: StepResult | undefined;
+  readonly steps: readonly RampStep[];
+}
+
+export interface RampOptions {
+  readonly startRate: number;
+  readonly minRate: number;
+  readonly maxRate: number;
+  readonly maxSteps: number;
+  /** Stop once the lowest failing rate is within this factor of the highest passing one (e.g. 1.15). */
+  readonly resolution: number;
+  readonly slo?: Slo;
+  /** Wall-clock budget; no new step starts after it. */
+  readonly budgetMs: number;
+  readonly step: (rate: number) => Promise<StepResult>;
+  readonly onStep?: (step: RampStep) => void;
+}
+
+/**
+ * Maximum sustainable throughput search: double from the start rate while steps pass (halve
+ * while they fail), then bisect geometrically between the highest pass and the lowest fail.
+ * Bounded in steps, in rate and in time.
+ */
+export async function ramp(options: RampOptions): Promise<RampResult> {
+  const steps: RampStep[] = [];
+  const deadline = Date.now() + options.budgetMs;
+  let lo: RampStep | undefined;
+  let hi: number | undefined;
+  let rate = clamp(options.startRate, options);
+  while (steps.length < options.maxSteps && Date.now() < deadline) {
+    const result = await options.step(rate);
+    const reasons = verdict(result, options.slo);
+    const step: RampStep = { rate, pass: reasons.length === 0, reasons, result };
+    steps.push(step);
+    options.onStep?.(step);
+    if (step.pass) lo = step;
+    else hi = rate;
+    const next = nextRate(lo?.rate, hi, options);
+    if (next === undefined) break;
+    rate = next;
+  }
+  return { maxRate: lo?.rate, best: lo?.result, steps };
+}
+
+function nextRate(lo: number | undefined, hi: number | undefined, o: RampOptions): number | undefined {
+  if (hi === undefined) {
+    // everything passed so far
+    const up = clamp((lo ?? o.startRate) * 2, o);
+    return up === lo ? undefined : up;
+  }
+  if (lo === undefined) {
+    const down = clamp(hi / 2, o);
+    return down === hi ? undefined : down;
+  }
+  if (hi / lo <= o.resolution) return undefined;
+  const mid = clamp(Math.sqrt(lo * hi), o);
+  return mid <= lo || mid >= hi ? undefined : mid;
+}
+
+function clamp(rate: number, o: RampOptions): number {
+  const rounded = rate >= 1000 ? Math.round(rate / 100) * 100 : Math.round(rate / 10) * 10;
+  return Math.min(o.maxRate, Math.max(o.minRate, rounded));
+}

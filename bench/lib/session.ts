@@ -1,0 +1,158 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Routes } from "./accounting.js";
+import { type PipelineSpec, writePipeline } from "./manifests.js";
+import { runStep, type StepResult } from "./measure.js";
+import type { ScenarioReport, Series } from "./model.js";
+import {
+  type BaselineKind,
+  type ProcessHandle,
+  type SinkHandle,
+  startBaseline,
+  startSluice,
+} from "./processes.js";
+import type { Profile, Storage } from "./profile.js";
+import { type RampResult, ramp } from "./ramp.js";
+
+export interface Context {
+  readonly profile: Profile;
+  readonly sink: SinkHandle;
+  /** Temporary root for manifests and data dirs (removed at the end). */
+  readonly workDir: string;
+  log(line: string): void;
+  /** A figure exported by an earlier scenario of this run, or else of the latest results file. */
+  exported(scenario: string, name: string): number | undefined;
+  /** Extra node flags for every `sluice run` (e.g. --cpu-prof). */
+  readonly sluiceNodeArgs: readonly string[];
+}
+
+export type ScenarioOutput = Omit<ScenarioReport, "id" | "title" | "durationS">;
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  run(ctx: Context): Promise<ScenarioOutput>;
+}
+
+let sessions = 0;
+
+/** Writes the pipeline, starts `sluice run` on it, runs `fn`, and always stops and cleans up. */
+export async function withSluice<T>(
+  ctx: Context,
+  storage: Storage,
+  pipeline: PipelineSpec,
+  fn: (sluice: ProcessHandle) => Promise<T>,
+  extraArgs: readonly string[] = [],
+): Promise<T> {
+  const dir = join(ctx.workDir, `s${++sessions}`);
+  const manifests = writePipeline(join(dir, "manifests"), pipeline);
+  const dataDir = join(dir, "data");
+  const sluice = await startSluice({
+    manifests,
+    storage,
+    dataDir,
+    extraArgs,
+    nodeArgs: ctx.sluiceNodeArgs,
+  });
+  try {
+    return await fn(sluice);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nsluice stderr:\n${sluice.stderrTail()}`, { cause: error });
+  } finally {
+    await sluice.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function withBaseline<T>(
+  kind: BaselineKind,
+  sinkUrls: readonly string[],
+  fn: (baseline: ProcessHandle) => Promise<T>,
+): Promise<T> {
+  const baseline = await startBaseline(kind, sinkUrls);
+  try {
+    return await fn(baseline);
+  } finally {
+    await baseline.close();
+  }
+}
+
+export interface RampTarget {
+  readonly label: string;
+  readonly url: string;
+  readonly process?: ProcessHandle;
+  readonly startRate: number;
+  readonly payloadBytes: number;
+  readonly expectPaths: readonly string[];
+  readonly routes?: Routes;
+  readonly attributes?: (seq: number) => Readonly<Record<string, string>>;
+  readonly maxSteps?: number;
+  readonly maxRate?: number;
+}
+
+/** B1-style maximum sustainable throughput search against one target, logged step by step. */
+export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
+  const p = ctx.profile.ramp;
+  return ramp({
+    startRate: t.startRate,
+    minRate: 50,
+    maxRate: t.maxRate ?? 40_000,
+    maxSteps: t.maxSteps ?? p.maxSteps,
+    resolution: p.resolution,
+    budgetMs: p.budgetMs,
+    step: (rate) =>
+      runStep(
+        t.url,
+        ctx.sink,
+        {
+          rate,
+          warmupMs: p.warmupMs,
+          durationMs: p.durationMs,
+          payloadBytes: t.payloadBytes,
+          expectPaths: t.expectPaths,
+          drainMs: 15_000,
+          stallMs: 3_000,
+          connections: rate > 4000 ? 128 : 64,
+          ...(t.routes === undefined ? {} : { routes: t.routes }),
+          ...(t.attributes === undefined ? {} : { attributes: t.attributes }),
+        },
+        t.process,
+      ),
+    onStep: (s) =>
+      ctx.log(`  ${t.label} @${s.rate}/s: ${s.pass ? "ok" : s.reasons.join("; ")} ${brief(s.result)}`),
+  });
+}
+
+/** One line of a step for the progress log. */
+export function brief(r: StepResult): string {
+  return (
+    `[acc ${r.acceptedRate}/s, dlv ${r.deliveredRate}/s, e2e p50 ${r.endToEnd.p50} p99 ${r.endToEnd.p99} ms, ` +
+    `pub p99 ${r.publish.p99} ms, lost ${r.lost}, dup ${r.duplicates}, cpu ${r.cpu.brokerUsPerEvent ?? "-"} µs/ev, ` +
+    `steal ${r.machine?.stealPct ?? "-"}%]`
+  );
+}
+
+/** A step without its timeline and with rounded numbers: what goes into the results file. */
+export function compact(r: StepResult, keepTimeline = false): Partial<StepResult> {
+  const { timeline, ...rest } = r;
+  return keepTimeline ? { ...rest, timeline } : rest;
+}
+
+export function compactRamp(r: RampResult): object {
+  return {
+    maxRate: r.maxRate,
+    steps: r.steps.map((s) => ({ rate: s.rate, pass: s.pass, reasons: s.reasons, ...compact(s.result) })),
+  };
+}
+
+export function seriesOf(name: string, r: RampResult): Series {
+  const points = r.steps
+    .map((s) => ({
+      rate: s.rate,
+      p50: s.result.endToEnd.p50 || s.result.publish.p50,
+      p99: s.result.endToEnd.p99 || s.result.publish.p99,
+      p999: s.result.endToEnd.p999 || s.result.publish.p999,
+    }))
+    .sort((a, b) => a.rate - b.rate);
+  return { name, points };
+}

@@ -1,0 +1,30 @@
+/** Bounds of the data plane, in one place. Every value can be set from the CLI. */
+export interface RuntimeLimits {
+  /** Largest accepted request body (bytes); larger requests get 413. */
+  readonly bodyLimit: number;
+  /** Per broker: events stored but not yet finished by every matched trigger; beyond it ingress answers 429. */
+  readonly maxPendingEvents: number;
+  /** Per broker: bytes of those events. */
+  readonly maxPendingBytes: number;
+  /** Deliveries in flight per trigger (including ordered ones waiting for their key). */
+  readonly inFlightPerTrigger: number;
+  /** Deliveries in flight over all triggers. */
+  readonly inFlightTotal: number;
+  /** On shutdown or trigger removal, how long in-flight deliveries may finish before being abandoned (they stay stored and are redelivered after a restart). */
+  readonly shutdownGraceMs: number;
+  /** Retry-After (seconds) answered with 429. */
+  readonly retryAfterFullSeconds: number;
+  /** Retry-After (seconds) answered with 503. */
+  readonly retryAfterUnavailableSeconds: number;
+}
+
+export const DEFAULT_LIMITS: RuntimeLimits = Object.freeze({
+  bodyLimit: 1024 * 1024,
+  maxPendingEvents: 200_000,
+  maxPendingBytes: 512 * 1024 * 1024,
+  inFlightPerTrigger: 64,
+  inFlightTotal: 1024,
+  shutdownGraceMs: 10_000,
+  retryAfterFullSeconds: 1,
+  retryAfterUnavailableSeconds: 5,
+});

@@ -1,0 +1,118 @@
+import type { DeliveryResult } from "@sluice/delivery";
+import { type CounterChild, type GaugeChild, MetricsRegistry } from "./metrics.js";
+
+/** Per-trigger handles, created once per trigger so the hot path never formats labels. */
+export interface TriggerMetrics {
+  readonly inFlight: GaugeChild;
+  outcome(result: DeliveryResult, acceptedAt: number): void;
+  remove(): void;
+}
+
+export interface BrokerMetrics {
+  readonly accepted: CounterChild;
+  readonly unmatched: CounterChild;
+  readonly replies: CounterChild;
+  readonly ttlDropped: CounterChild;
+  remove(): void;
+}
+
+/** The metric families Sluice exposes on /metrics (documented in docs/operations.md). */
+export class RuntimeMetrics {
+  readonly registry = new MetricsRegistry();
+  readonly #requests = this.registry.counter(
+    "sluice_ingress_requests_total",
+    "HTTP requests to broker addresses, by broker and status code.",
+    ["broker", "code"],
+  );
+  readonly #accepted = this.registry.counter(
+    "sluice_events_accepted_total",
+    "Events stored by a broker (ingress, replies and sources).",
+    ["broker"],
+  );
+  readonly #unmatched = this.registry.counter(
+    "sluice_events_unmatched_total",
+    "Accepted events that matched no trigger (not stored).",
+    ["broker"],
+  );
+  readonly #replies = this.registry.counter(
+    "sluice_replies_total",
+    "Reply events stored back into a broker.",
+    ["broker"],
+  );
+  readonly #dropped = this.registry.counter(
+    "sluice_events_dropped_total",
+    "Events dropped on purpose, by reason (ttl: reply-loop guard).",
+    ["broker", "reason"],
+  );
+  readonly #deliveries = this.registry.counter(
+    "sluice_deliveries_total",
+    "Finished deliveries by trigger and outcome (delivered, dead_lettered, dead_letter_store).",
+    ["trigger", "outcome"],
+  );
+  readonly #attempts = this.registry.counter(
+    "sluice_delivery_attempts_total",
+    "Delivery attempts by trigger (including retries).",
+    ["trigger"],
+  );
+  readonly #latency = this.registry.histogram(
+    "sluice_delivery_latency_seconds",
+    "From acceptance by the broker to the end of a successful delivery.",
+    ["trigger"],
+  );
+  readonly #inFlight = this.registry.gauge("sluice_trigger_inflight", "Deliveries in flight per trigger.", [
+    "trigger",
+  ]);
+  readonly pending = this.registry.gaugeCallback(
+    "sluice_broker_pending_events",
+    "Events stored and not yet finished by every matched trigger.",
+    ["broker"],
+  );
+  readonly deadLetters = this.registry.gaugeCallback(
+    "sluice_broker_dead_letters",
+    "Records in the broker's durable dead-letter store.",
+    ["broker"],
+  );
+
+  request(broker: string, code: number): void {
+    this.#requests.labels(broker, String(code)).inc();
+  }
+
+  forBroker(broker: string): BrokerMetrics {
+    return {
+      accepted: this.#accepted.labels(broker),
+      unmatched: this.#unmatched.labels(broker),
+      replies: this.#replies.labels(broker),
+      ttlDropped: this.#dropped.labels(broker, "ttl"),
+      remove: () => {
+        this.pending.remove(broker);
+        this.deadLetters.remove(broker);
+      },
+    };
+  }
+
+  forTrigger(trigger: string): TriggerMetrics {
+    const delivered = this.#deliveries.labels(trigger, "delivered");
+    const deadLettered = this.#deliveries.labels(trigger, "dead_lettered");
+    const kept = this.#deliveries.labels(trigger, "dead_letter_store");
+    const attempts = this.#attempts.labels(trigger);
+    const latency = this.#latency.labels(trigger);
+    return {
+      inFlight: this.#inFlight.labels(trigger),
+      outcome: (result, acceptedAt) => {
+        attempts.inc(result.attempts);
+        if (result.outcome === "delivered") {
+          delivered.inc();
+          latency.observe((Date.now() - acceptedAt) / 1000);
+        } else if (result.outcome === "dead-lettered") deadLettered.inc();
+        else if (result.outcome === "failed") kept.inc();
+      },
+      remove: () => {
+        for (const outcome of ["delivered", "dead_lettered", "dead_letter_store"])
+          this.#deliveries.remove(trigger, outcome);
+        this.#attempts.remove(trigger);
+        this.#latency.remove(trigger);
+        this.#inFlight.remove(trigger);
+      },
+    };
+  }
+}

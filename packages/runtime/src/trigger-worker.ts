@@ -1,0 +1,225 @@
+import type {
+  CloudEvent,
+  Delivery,
+  EventEnvelope,
+  Logger,
+  SubscriptionQueue,
+  TriggerResource,
+} from "@sluice/core";
+import type { DeliveryResult, Dispatcher } from "@sluice/delivery";
+import type { Limiter } from "./limiter.js";
+import type { TriggerMetrics } from "./runtime-metrics.js";
+
+/** What a worker needs from its broker. */
+export interface WorkerBroker {
+  /** Stores a reply into the broker (TTL decremented); rejects if it cannot be stored. */
+  storeReply(parent: EventEnvelope, reply: CloudEvent): Promise<void>;
+  /** Keeps an undeliverable event in the broker's durable dead-letter store. */
+  keepDeadLetter(subscription: string, envelope: EventEnvelope, reason: string): Promise<void>;
+}
+
+export interface TriggerWorkerOptions {
+  readonly trigger: TriggerResource;
+  readonly queue: SubscriptionQueue;
+  readonly dispatcher: Dispatcher;
+  readonly limiter: Limiter;
+  readonly broker: WorkerBroker;
+  readonly maxInFlight: number;
+  readonly metrics: TriggerMetrics;
+  readonly logger: Logger;
+}
+
+const RELEASE_DELAY_MS = 1000;
+
+/**
+ * Delivers one trigger's queue: takes deliveries in log order while fewer than `maxInFlight` are
+ * in flight, holds a slot of the shared limiter per delivery in progress, and acks each one once
+ * it is delivered, dead-lettered or kept in the dead-letter store. A slow or failing subscriber
+ * only ever fills its own trigger's slots. Ordered triggers deliver one event at a time per
+ * `partitionkey` (retries block that key only).
+ */
+export class TriggerWorker {
+  #trigger: TriggerResource;
+  readonly #o: TriggerWorkerOptions;
+  readonly #stopTaking = new AbortController();
+  readonly #abortDeliveries = new AbortController();
+  #inFlight = 0;
+  #slotFreed: (() => void) | undefined;
+  #idle: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  readonly #keys = new Map<string, Delivery[]>();
+
+  constructor(options: TriggerWorkerOptions) {
+    this.#o = options;
+    this.#trigger = options.trigger;
+  }
+
+  get trigger(): TriggerResource {
+    return this.#trigger;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run().catch((error: unknown) => {
+      this.#o.logger.error("trigger worker stopped unexpectedly", { trigger: this.#trigger.id, error });
+    });
+  }
+
+  /** Applies a changed trigger (subscriber, delivery, ordering) to deliveries started from now on. */
+  update(trigger: TriggerResource): void {
+    this.#trigger = trigger;
+  }
+
+  /**
+   * Stops taking work, lets in-flight deliveries finish for up to `graceMs`, then abandons the
+   * rest (left unacked: a durable broker hands them out again after a restart).
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopTaking.abort();
+    this.#slotFreed?.();
+    await this.#loop;
+    if (this.#inFlight > 0) {
+      const idle = new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([idle, expired]);
+      clearTimeout(timer);
+    }
+    this.#abortDeliveries.abort();
+    while (this.#inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+    }
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stopTaking.signal;
+    while (!signal.aborted) {
+      const free = this.#o.maxInFlight - this.#inFlight;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => {
+          this.#slotFreed = resolve;
+        });
+        this.#slotFreed = undefined;
+        continue;
+      }
+      const batch = await this.#o.queue.take(free, signal);
+      // By contract take() resolves [] only when aborted, or when the store closed or dropped this
+      // subscription: either way this worker is done (looping would spin).
+      if (batch.length === 0) break;
+      this.#inFlight += batch.length;
+      this.#o.metrics.inFlight.set(this.#inFlight);
+      for (const delivery of batch) {
+        if (this.#trigger.ordered) this.#startOrdered(delivery);
+        else void this.#deliver(delivery);
+      }
+    }
+  }
+
+  #startOrdered(delivery: Delivery): void {
+    const key = delivery.envelope.event.attributes.get("partitionkey") ?? "";
+    const waiting = this.#keys.get(key);
+    if (waiting !== undefined) {
+      waiting.push(delivery);
+      return;
+    }
+    this.#keys.set(key, []);
+    void this.#deliverOrdered(key, delivery);
+  }
+
+  async #deliverOrdered(key: string, first: Delivery): Promise<void> {
+    let next: Delivery | undefined = first;
+    while (next !== undefined) {
+      await this.#deliver(next);
+      next = this.#keys.get(key)?.shift();
+    }
+    this.#keys.delete(key);
+  }
+
+  async #deliver(delivery: Delivery): Promise<void> {
+    const { limiter, queue, metrics } = this.#o;
+    let holdsSlot = false;
+    try {
+      const wait = limiter.acquire(1);
+      if (wait !== undefined) await wait;
+      holdsSlot = true;
+      if (this.#abortDeliveries.signal.aborted) {
+        queue.release(delivery);
+        return;
+      }
+      const result = await this.#dispatch(delivery);
+      metrics.outcome(result, delivery.envelope.acceptedAt);
+      await this.#settle(delivery, result);
+    } catch (error) {
+      this.#o.logger.error("delivery failed unexpectedly; it will be retried", {
+        trigger: this.#trigger.id,
+        error,
+      });
+      this.#releaseLater(delivery);
+    } finally {
+      if (holdsSlot) limiter.release(1);
+      this.#inFlight -= 1;
+      metrics.inFlight.set(this.#inFlight);
+      this.#slotFreed?.();
+      if (this.#inFlight === 0) this.#idle?.();
+    }
+  }
+
+  #dispatch(delivery: Delivery): Promise<DeliveryResult> {
+    const trigger = this.#trigger;
+    const parent = delivery.envelope;
+    return this.#o.dispatcher.deliver({
+      envelope: parent,
+      url: trigger.subscriber.url,
+      policy: trigger.delivery,
+      namespace: trigger.namespace,
+      onReply: (reply) => this.#o.broker.storeReply(parent, reply),
+      signal: this.#abortDeliveries.signal,
+    });
+  }
+
+  async #settle(delivery: Delivery, result: DeliveryResult): Promise<void> {
+    const { queue, broker, logger } = this.#o;
+    switch (result.outcome) {
+      case "delivered":
+      case "dead-lettered":
+        queue.ack(delivery);
+        return;
+      case "aborted":
+        queue.release(delivery);
+        return;
+      case "failed": {
+        const envelope = { ...delivery.envelope, event: result.deadLetterEvent };
+        try {
+          await broker.keepDeadLetter(this.#trigger.id, envelope, result.reason);
+          queue.ack(delivery);
+          logger.warn("event kept in the dead-letter store", {
+            trigger: this.#trigger.id,
+            id: delivery.envelope.event.attributes.get("id"),
+            reason: result.reason,
+          });
+        } catch (error) {
+          logger.error("could not store a dead letter; the delivery will be retried", {
+            trigger: this.#trigger.id,
+            error,
+          });
+          this.#releaseLater(delivery);
+        }
+      }
+    }
+  }
+
+  // A delivery that failed for a reason not tied to the subscriber (storage error, bug) is given
+  // back after a pause, so a persistent fault cannot spin the worker.
+  #releaseLater(delivery: Delivery): void {
+    setTimeout(() => this.#o.queue.release(delivery), RELEASE_DELAY_MS).unref();
+  }
+}

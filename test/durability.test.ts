@@ -1,0 +1,80 @@
+// At-least-once across kill -9, end to end with the real CLI process (PRODUCT.md §5, §9):
+// events accepted (202) while the subscriber is down, kill -9, restart, subscriber up →
+// every accepted event delivered.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { startRecordingSink } from "@sluice/testing";
+import { spawnSluice } from "./helpers/cli.js";
+import { ceHeaders, http } from "./helpers/pipeline.js";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const pipeline = (sinkPort: number) => `
+apiVersion: eventing.knative.dev/v1
+kind: Broker
+metadata: { name: default }
+---
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: durable }
+spec:
+  broker: default
+  subscriber: { uri: "http://127.0.0.1:${sinkPort}/" }
+  delivery: { retry: 30, backoffPolicy: exponential, backoffDelay: PT0.05S }
+`;
+
+describe("durability with kill -9", () => {
+  it("delivers every accepted event after a crash and restart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sluice-durable-"));
+    const sinkPort = await freePort();
+    const manifest = join(dir, "pipeline.yaml");
+    await writeFile(manifest, pipeline(sinkPort));
+    const args = ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")];
+    let first = spawnSluice(args);
+    try {
+      const brokerLine = await first.waitForLine(/^broker\s/);
+      await first.waitForLine(/^ready$/);
+      const url = /(http:\/\/\S+)/.exec(brokerLine)?.[1] as string;
+      const accepted: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const id = `durable-${i}`;
+        const r = await http(url, { headers: ceHeaders({ "ce-id": id }), body: JSON.stringify({ i }) });
+        if (r.status === 202) accepted.push(id);
+      }
+      assert.equal(accepted.length, 200);
+      first.child.kill("SIGKILL");
+      const { signal } = await first.exited;
+      assert.equal(signal, "SIGKILL");
+
+      first = spawnSluice(args);
+      await first.waitForLine(/^ready$/);
+      const sink = await startRecordingSink({ port: sinkPort });
+      try {
+        const got = await sink.waitFor(200, {
+          timeoutMs: 60_000,
+          predicate: (r) => String(r.headers["ce-id"]).startsWith("durable-"),
+        });
+        const ids = new Set(got.map((r) => String(r.headers["ce-id"])));
+        for (const id of accepted) assert.ok(ids.has(id), `event ${id} was accepted but never delivered`);
+      } finally {
+        first.child.kill("SIGTERM");
+        const { code } = await first.exited;
+        assert.equal(code, 0, "SIGTERM exits 0");
+        await sink.close();
+      }
+    } finally {
+      first.child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

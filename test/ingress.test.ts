@@ -1,0 +1,217 @@
+// The ingress status table of PRODUCT.md §4, row by row, against a real runtime on loopback.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createMemoryBackend } from "@sluice/broker-memory";
+import { CoreErrors, SluiceError } from "@sluice/core";
+import { type RecordingSink, startRecordingSink } from "@sluice/testing";
+import {
+  broker,
+  ceHeaders,
+  http,
+  manifests,
+  type Pipeline,
+  startPipeline,
+  trigger,
+} from "./helpers/pipeline.js";
+
+describe("ingress status table", () => {
+  let sink: RecordingSink;
+  let p: Pipeline;
+
+  before(async () => {
+    sink = await startRecordingSink();
+    p = await startPipeline(manifests(broker(), trigger("all", { subscriber: { uri: sink.url } })), {
+      limits: { bodyLimit: 64 * 1024 },
+    });
+  });
+  after(async () => {
+    await p.close();
+    await sink.close();
+  });
+
+  it("POST of a valid binary-mode CloudEvent 1.0 → 202", async () => {
+    const r = await http(p.brokerUrl(), { headers: ceHeaders(), body: "{}" });
+    assert.equal(r.status, 202);
+  });
+
+  it("POST of a structured-mode event → 202", async () => {
+    const body = JSON.stringify({ specversion: "1.0", id: "s1", source: "/s", type: "t", data: { a: 1 } });
+    const r = await http(p.brokerUrl(), {
+      headers: { "content-type": "application/cloudevents+json" },
+      body,
+    });
+    assert.equal(r.status, 202);
+  });
+
+  it("POST of a CloudEvents 0.3 event → 202", async () => {
+    const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-specversion": "0.3" }), body: "{}" });
+    assert.equal(r.status, 202);
+  });
+
+  it("POST of a batch → 202 and every event is delivered", async () => {
+    const ids = ["b1", "b2", "b3"];
+    const body = JSON.stringify(
+      ids.map((id) => ({ specversion: "1.0", id, source: "/batch", type: "t.batch" })),
+    );
+    const r = await http(p.brokerUrl(), {
+      headers: { "content-type": "application/cloudevents-batch+json" },
+      body,
+    });
+    assert.equal(r.status, 202);
+    const got = await sink.waitFor(3, { predicate: (q) => q.headers["ce-source"] === "/batch" });
+    assert.deepEqual(got.map((q) => q.headers["ce-id"]).sort(), ids);
+  });
+
+  it("POST of a batch with one invalid event → 400 and nothing stored", async () => {
+    const body = JSON.stringify([
+      { specversion: "1.0", id: "ok1", source: "/badbatch", type: "t" },
+      { specversion: "1.0", id: "bad", type: "t" },
+    ]);
+    const r = await http(p.brokerUrl(), {
+      headers: { "content-type": "application/cloudevents-batch+json" },
+      body,
+    });
+    assert.equal(r.status, 400);
+    // a later good event proves the pipeline is live; the bad batch's first event must not appear
+    await http(p.brokerUrl(), { headers: ceHeaders({ "ce-source": "/badbatch-marker" }), body: "{}" });
+    await sink.waitFor(1, { predicate: (q) => q.headers["ce-source"] === "/badbatch-marker" });
+    assert.equal(sink.requests.filter((q) => q.headers["ce-source"] === "/badbatch").length, 0);
+  });
+
+  for (const attribute of ["id", "source", "type", "specversion"]) {
+    it(`POST without ${attribute} → 400 naming it`, async () => {
+      const r = await http(p.brokerUrl(), {
+        headers: ceHeaders({ [`ce-${attribute}`]: undefined }),
+        body: "{}",
+      });
+      assert.equal(r.status, 400);
+      const error = (r.json() as { error: { code: string; message: string } }).error;
+      assert.match(error.code, /^SLUICE_ERR_/);
+      assert.match(error.message, new RegExp(attribute));
+    });
+  }
+
+  it("POST with an unknown specversion → 400", async () => {
+    const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-specversion": "19.0" }), body: "{}" });
+    assert.equal(r.status, 400);
+    assert.match(r.body.toString(), /specversion/);
+  });
+
+  it("POST of something that is not a CloudEvent → 400 with a JSON error", async () => {
+    const r = await http(p.brokerUrl(), { headers: { "content-type": "text/plain" }, body: "hello" });
+    assert.equal(r.status, 400);
+    const error = (r.json() as { error: { code: string; message: string } }).error;
+    assert.equal(typeof error.code, "string");
+    assert.equal(typeof error.message, "string");
+  });
+
+  it("unknown namespace/broker → 404", async () => {
+    const r = await http(p.brokerUrl("default", "nope"), { headers: ceHeaders(), body: "{}" });
+    assert.equal(r.status, 404);
+    assert.equal((r.json() as { error: { code: string } }).error.code, "SLUICE_ERR_INGRESS_BROKER_NOT_FOUND");
+  });
+
+  for (const method of ["GET", "PUT", "DELETE", "PATCH"]) {
+    it(`${method} on a broker path → 405 with Allow: POST, OPTIONS`, async () => {
+      const r = await http(p.brokerUrl(), { method });
+      assert.equal(r.status, 405);
+      assert.equal(r.headers.allow, "POST, OPTIONS");
+    });
+  }
+
+  it("OPTIONS (webhook handshake) → 200 with Allow and WebHook-Allowed-Origin", async () => {
+    const r = await http(p.brokerUrl(), {
+      method: "OPTIONS",
+      headers: { "webhook-request-origin": "eventemitter.example.com" },
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.allow, "POST, OPTIONS");
+    assert.equal(r.headers["webhook-allowed-origin"], "eventemitter.example.com");
+  });
+
+  it("body over the limit → 413", async () => {
+    const r = await http(p.brokerUrl(), { headers: ceHeaders(), body: Buffer.alloc(64 * 1024 + 1, 97) });
+    assert.equal(r.status, 413);
+    assert.equal((r.json() as { error: { code: string } }).error.code, "SLUICE_ERR_INGRESS_BODY_TOO_LARGE");
+  });
+
+  it("a body at the limit is accepted", async () => {
+    const r = await http(p.brokerUrl(), {
+      headers: ceHeaders({ "content-type": "application/octet-stream" }),
+      body: Buffer.alloc(64 * 1024, 97),
+    });
+    assert.equal(r.status, 202);
+  });
+
+  it("/healthz and /readyz answer 200 when running; /metrics serves Prometheus text", async () => {
+    assert.equal((await http(`${p.url}/healthz`, { method: "GET" })).status, 200);
+    const ready = await http(`${p.url}/readyz`, { method: "GET" });
+    assert.equal(ready.status, 200, ready.body.toString());
+    const metrics = await http(`${p.url}/metrics`, { method: "GET" });
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body.toString(), /sluice_events_accepted_total\{broker="default\/default"\} \d+/);
+  });
+});
+
+describe("ingress under backlog and outage", () => {
+  it("backlog over its bound → 429 with Retry-After, and accepting again once drained", async () => {
+    const sink = await startRecordingSink({ respond: () => "hang" });
+    const p = await startPipeline(manifests(broker(), trigger("slow", { subscriber: { uri: sink.url } })), {
+      limits: { maxPendingEvents: 3, inFlightPerTrigger: 1 },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push((await http(p.brokerUrl(), { headers: ceHeaders(), body: "{}" })).status);
+      assert.deepEqual(statuses.slice(0, 3), [202, 202, 202]);
+      const r = await http(p.brokerUrl(), { headers: ceHeaders(), body: "{}" });
+      assert.equal(r.status, 429);
+      assert.ok(Number(r.headers["retry-after"]) >= 1);
+      sink.respond(() => ({ status: 202 }));
+    } finally {
+      await p.close();
+      await sink.close();
+    }
+  });
+
+  it("storage unavailable → 503 with Retry-After, and /readyz says why", async () => {
+    const real = createMemoryBackend();
+    let down = true;
+    const flaky = {
+      kind: "flaky",
+      durable: false,
+      async open(...args: Parameters<typeof real.open>) {
+        const store = await real.open(...args);
+        return new Proxy(store, {
+          get(target, prop, receiver) {
+            if (prop === "append" && down) {
+              return () => Promise.reject(new SluiceError(CoreErrors.BACKEND_UNAVAILABLE, "disk on fire"));
+            }
+            if (prop === "health") return () => (down ? "disk on fire" : undefined);
+            const value = Reflect.get(target, prop, receiver);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        });
+      },
+      close: () => real.close(),
+    };
+    const sink = await startRecordingSink();
+    const p = await startPipeline(manifests(broker(), trigger("t", { subscriber: { uri: sink.url } })), {
+      backend: flaky,
+    });
+    try {
+      const r = await http(p.brokerUrl(), { headers: ceHeaders(), body: "{}" });
+      assert.equal(r.status, 503);
+      assert.ok(Number(r.headers["retry-after"]) >= 1);
+      const ready = await http(`${p.url}/readyz`, { method: "GET" });
+      assert.equal(ready.status, 503);
+      assert.match(ready.body.toString(), /disk on fire/);
+      down = false;
+      assert.equal((await http(p.brokerUrl(), { headers: ceHeaders(), body: "{}" })).status, 202);
+    } finally {
+      await p.close();
+      await real.close();
+      await sink.close();
+    }
+  });
+});
