@@ -33,6 +33,13 @@ spec:
   delivery: { retry: 30, backoffPolicy: exponential, backoffDelay: PT0.05S }
 `;
 
+async function startAndUrl(args: string[]) {
+  const proc = spawnSluice(args);
+  const brokerLine = await proc.waitForLine(/^broker\s/);
+  await proc.waitForLine(/^ready$/);
+  return { proc, url: /(http:\/\/\S+)/.exec(brokerLine)?.[1] as string };
+}
+
 describe("durability with kill -9", () => {
   it("delivers every accepted event after a crash and restart", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sluice-durable-"));
@@ -74,6 +81,58 @@ describe("durability with kill -9", () => {
       }
     } finally {
       first.child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("durability with kill -9 in the middle of a stream", () => {
+  it("every event answered 202 before the kill is delivered after the restart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sluice-midstream-"));
+    const sinkPort = await freePort();
+    const manifest = join(dir, "pipeline.yaml");
+    await writeFile(manifest, pipeline(sinkPort));
+    const args = ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")];
+    let { proc, url } = await startAndUrl(args);
+    try {
+      const accepted: string[] = [];
+      let next = 0;
+      let killed = false;
+      // 16 producers in parallel; the process is killed while requests are in flight.
+      const producer = async () => {
+        while (!killed && next < 5000) {
+          const id = `mid-${next++}`;
+          try {
+            const r = await http(url, { headers: ceHeaders({ "ce-id": id }), body: "{}" });
+            if (r.status === 202) accepted.push(id);
+          } catch {
+            // connection reset by the kill: not accepted
+          }
+          if (accepted.length >= 300 && !killed) {
+            killed = true;
+            proc.child.kill("SIGKILL");
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, producer));
+      await proc.exited;
+      assert.ok(accepted.length >= 300);
+
+      ({ proc, url } = await startAndUrl(args));
+      const sink = await startRecordingSink({ port: sinkPort });
+      try {
+        const wanted = new Set(accepted);
+        await sink.waitFor(wanted.size, {
+          timeoutMs: 60_000,
+          predicate: (r) => wanted.has(String(r.headers["ce-id"])),
+        });
+      } finally {
+        proc.child.kill("SIGTERM");
+        await proc.exited;
+        await sink.close();
+      }
+    } finally {
+      proc.child.kill("SIGKILL");
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -182,10 +182,12 @@ class SluiceRuntime implements Runtime {
         const backend = this.#o.backendFor(broker);
         const existing = this.#brokers.get(broker.id);
         if (existing !== undefined) {
-          if (existing.backend !== backend) {
+          const before = existing.host.resource.brokerClass;
+          if (before !== broker.brokerClass || existing.backend !== backend) {
+            // Knative makes the class immutable; moving events between backends is not a reload.
             throw new SluiceError(
               RuntimeErrors.RELOAD_REJECTED,
-              `broker ${broker.id}: the broker class cannot change while running (${existing.host.backendKind} → ${backend.kind}); restart sluice to move it`,
+              `broker ${broker.id}: the broker class cannot change (${before} → ${broker.brokerClass}); delete the broker first or restart sluice`,
             );
           }
           continue;

@@ -1,0 +1,85 @@
+// Applying a new configuration to a running runtime (what --watch does).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { hang, startRecordingSink } from "@sluice/testing";
+import { broker, ceHeaders, http, manifests, startPipeline, trigger } from "./helpers/pipeline.js";
+
+describe("reload", () => {
+  it("a changed subscriber receives the deliveries still pending for its trigger", async () => {
+    const old = await startRecordingSink({ respond: hang });
+    const next = await startRecordingSink();
+    const p = await startPipeline(
+      manifests(
+        broker(),
+        trigger("t", { subscriber: { uri: old.url }, delivery: { retry: 0, timeout: "PT0.3S" } }),
+      ),
+      { limits: { inFlightPerTrigger: 1 } },
+    );
+    try {
+      for (let i = 0; i < 5; i++)
+        await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": `r-${i}` }), body: "{}" });
+      await old.waitFor(1);
+      await p.apply(
+        manifests(
+          broker(),
+          trigger("t", { subscriber: { uri: next.url }, delivery: { retry: 3, backoffDelay: "PT0.05S" } }),
+        ),
+      );
+      // the one stuck on the old subscriber times out and ends in the dead-letter store; the rest go to the new one
+      const got = await next.waitFor(4);
+      assert.deepEqual(got.map((r) => r.headers["ce-id"]).sort(), ["r-1", "r-2", "r-3", "r-4"]);
+    } finally {
+      await p.close();
+      await old.close();
+      await next.close();
+    }
+  });
+
+  it("a removed trigger stops receiving; an added one starts", async () => {
+    const a = await startRecordingSink();
+    const b = await startRecordingSink();
+    const p = await startPipeline(manifests(broker(), trigger("a", { subscriber: { uri: a.url } })));
+    try {
+      await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": "before" }), body: "{}" });
+      await a.waitFor(1);
+      await p.apply(manifests(broker(), trigger("b", { subscriber: { uri: b.url } })));
+      await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": "after" }), body: "{}" });
+      const [got] = await b.waitFor(1);
+      assert.equal(got?.headers["ce-id"], "after");
+      assert.equal(a.requests.length, 1);
+    } finally {
+      await p.close();
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("rejects a broker class change and keeps running", async () => {
+    const p = await startPipeline(manifests(broker()));
+    try {
+      const changed = manifests(broker("default", {}, { "eventing.knative.dev/broker.class": "Kafka" }));
+      await assert.rejects(p.apply(changed));
+      assert.equal((await http(p.brokerUrl(), { headers: ceHeaders(), body: "{}" })).status, 202);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("a removed broker answers 404; re-adding it serves again", async () => {
+    const p = await startPipeline(manifests(broker(), broker("other")));
+    try {
+      await p.apply(manifests(broker()));
+      assert.equal(
+        (await http(p.brokerUrl("default", "other"), { headers: ceHeaders(), body: "{}" })).status,
+        404,
+      );
+      await p.apply(manifests(broker(), broker("other")));
+      assert.equal(
+        (await http(p.brokerUrl("default", "other"), { headers: ceHeaders(), body: "{}" })).status,
+        202,
+      );
+    } finally {
+      await p.close();
+    }
+  });
+});
