@@ -22,3 +22,18 @@ export type {
   SinkResponder,
 } from "./recording-sink.js";
 export { accept, always, failTimes, hang, startRecordingSink } from "./recording-sink.js";
+export type {
+  ClosableSourceContext,
+  SourceContextFactory,
+  SourceContextFactoryOptions,
+  SourceContractOptions,
+  SourceHarness,
+  SourceTarget,
+  TestHttpRouter,
+  TestSourceContext,
+} from "./source-contract.js";
+export {
+  createTestSourceContext,
+  runSourceContract,
+  startTestRouter,
+} from "./source-contract.js";
