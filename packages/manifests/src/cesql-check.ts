@@ -1,4 +1,4 @@
-import * as cesql from "@sluice/cesql";
+import { type CesqlError, compile } from "@sluice/cesql";
 
 /** Why a CESQL filter expression is rejected at load. */
 export interface CesqlProblem {
@@ -7,28 +7,12 @@ export interface CesqlProblem {
   readonly offset: number | undefined;
 }
 
-interface CompiledLike {
-  readonly type: string;
-}
+/** The part of `@sluice/cesql`'s compile this check needs (a stand-in in tests). */
+export type CesqlCompile = (text: string) => { readonly type: string };
 
-interface CesqlErrorLike {
-  readonly message: string;
-  readonly position?: number;
-  readonly line?: number;
-  readonly column?: number;
-}
+type ErrorLike = Partial<Pick<CesqlError, "message" | "position" | "line" | "column">>;
 
-export type CesqlCompile = (text: string) => CompiledLike;
-
-// @sluice/cesql: compile(text) returns an expression with a static `type`, or throws CesqlError
-// with a 0-based `position` and 1-based `line`/`column`. Looked up by name so this package builds
-// against either side of that package's development.
-const compile = (cesql as Readonly<Record<string, unknown>>).compile as CesqlCompile | undefined;
-
-/** True when this build can compile CESQL (otherwise expressions are only checked to be non-empty). */
-export const CESQL_AVAILABLE = typeof compile === "function";
-
-function where(error: CesqlErrorLike): string {
+function where(error: ErrorLike): string {
   if (error.column === undefined) return "";
   return error.line !== undefined && error.line > 1
     ? ` (expression line ${error.line}, column ${error.column})`
@@ -38,28 +22,23 @@ function where(error: CesqlErrorLike): string {
 /**
  * A checker that compiles an expression and checks it can decide a match: Boolean, or Any (an
  * attribute reference, Boolean or not at run time; a non-Boolean result then fails the match,
- * like an evaluation error).
+ * like an evaluation error). compile throws CesqlError (parse, missing function) with the
+ * 0-based `position` and 1-based `line`/`column` of the offending token.
  */
-export function createCesqlCheck(
-  compileFn: CesqlCompile | undefined,
-): (expression: string) => CesqlProblem | undefined {
+export function createCesqlCheck(compileFn: CesqlCompile): (expression: string) => CesqlProblem | undefined {
   return (expression) => {
-    if (compileFn === undefined) return undefined;
-    let compiled: CompiledLike;
+    let type: string;
     try {
-      compiled = compileFn(expression);
+      type = compileFn(expression).type;
     } catch (error) {
-      const e = error as CesqlErrorLike;
-      const message = typeof e?.message === "string" ? e.message : String(error);
-      return { message: `invalid CESQL expression: ${message}${where(e)}`, offset: e?.position };
+      const e = (typeof error === "object" && error !== null ? error : {}) as ErrorLike;
+      const message = typeof e.message === "string" ? e.message : String(error);
+      return { message: `invalid CESQL expression: ${message}${where(e)}`, offset: e.position };
     }
-    if (compiled.type === "Boolean" || compiled.type === "Any") return undefined;
-    return {
-      message: `CESQL expression is ${compiled.type}; a filter needs a Boolean condition`,
-      offset: undefined,
-    };
+    if (type === "Boolean" || type === "Any") return undefined;
+    return { message: `CESQL expression is ${type}; a filter needs a Boolean condition`, offset: undefined };
   };
 }
 
-/** Checks with @sluice/cesql when this build has it. */
+/** The check @sluice/filters' runtime will agree with: the same compiler. */
 export const checkCesql = createCesqlCheck(compile);

@@ -1,4 +1,3 @@
-export { CESQL_AVAILABLE } from "./cesql-check.js";
 export {
   ADDRESS_ANNOTATION,
   BROKER_CLASS_ANNOTATION,

@@ -8,5 +8,4 @@ export interface CodeCase {
   /** `severity CODE line:col pointer` of the diagnostic that must be reported. */
   readonly expect: string;
   readonly hint?: RegExp;
-  readonly skip?: boolean;
 }

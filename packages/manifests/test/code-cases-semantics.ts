@@ -1,4 +1,4 @@
-import { CESQL_AVAILABLE, ManifestErrors as E } from "@sluice/manifests";
+import { ManifestErrors as E } from "@sluice/manifests";
 import type { CodeCase } from "./code-case.js";
 import { tickPlugin } from "./fake-plugin.js";
 import { plusBroker } from "./helpers.js";
@@ -108,7 +108,6 @@ spec:
   {
     code: E.INVALID_CESQL,
     name: "a CESQL syntax error, at its column in a quoted scalar",
-    skip: !CESQL_AVAILABLE,
     yaml: plusBroker(`
 apiVersion: eventing.knative.dev/v1
 kind: Trigger
@@ -120,7 +119,7 @@ spec:
   filters:
     - cesql: "type = 'a' AND AND source = 'b'"
 `),
-    expect: `error ${E.INVALID_CESQL} 9:27 /spec/filters/0/cesql`,
+    expect: `error ${E.INVALID_CESQL} 9:30 /spec/filters/0/cesql`,
   },
   {
     code: E.FILTER_IGNORED,

@@ -15,7 +15,7 @@ const cases = [...structureCases, ...semanticCases];
 
 describe("every diagnostic code, at the offending key or value", () => {
   for (const c of cases) {
-    it(`${c.code}: ${c.name}`, { skip: c.skip === true ? "needs @sluice/cesql" : false }, () => {
+    it(`${c.code}: ${c.name}`, () => {
       const result = load(c.yaml, c.options);
       const match = result.diagnostics.find((d) => brief(d) === c.expect);
       assert.ok(match, `expected "${c.expect}" in:\n${dump(result)}`);

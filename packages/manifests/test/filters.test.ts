@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { FilterSpec } from "@sluice/core";
-import { CESQL_AVAILABLE, ManifestErrors } from "@sluice/manifests";
+import { ManifestErrors } from "@sluice/manifests";
 import { brief, dump, load, plusBroker } from "./helpers.js";
 
 const E = ManifestErrors;
@@ -144,7 +144,7 @@ describe("invalid filters are rejected at load, each where it is", () => {
   }
 });
 
-describe("CESQL filters", { skip: CESQL_AVAILABLE ? false : "needs @sluice/cesql" }, () => {
+describe("CESQL filters", () => {
   it("accepts a Boolean expression", () => {
     const result = load(trigger(`  filters:\n    - cesql: "type LIKE 'com.example.%' AND EXISTS subject"\n`));
     assert.deepEqual(result.resources?.triggers[0]?.filters, [
@@ -154,8 +154,8 @@ describe("CESQL filters", { skip: CESQL_AVAILABLE ? false : "needs @sluice/cesql
 
   it("points a parse error at its column inside a plain, quoted or block scalar", () => {
     const cases: Array<[string, string]> = [
-      ["  filters:\n    - cesql: type = 'a' AND AND x = 'b'\n", "9:27"],
-      ["  filters:\n    - cesql: 'type = ''a'' AND AND x = ''b'''\n", "9:30"],
+      ["  filters:\n    - cesql: type = 'a' AND AND x = 'b'\n", "9:29"],
+      ["  filters:\n    - cesql: 'type = ''a'' AND AND x = ''b'''\n", "9:32"],
       ["  filters:\n    - cesql: |\n        type = 'a'\n        AND AND x = 'b'\n", "11:13"],
     ];
     for (const [body, at] of cases) {
@@ -165,6 +165,20 @@ describe("CESQL filters", { skip: CESQL_AVAILABLE ? false : "needs @sluice/cesql
       assert.equal(`${d.line}:${d.column}`, at, `${body}\n${dump(result)}`);
       assert.match(d.message, /column/);
     }
+  });
+
+  it("accepts a lone attribute reference (type Any, checked per event)", () => {
+    const result = load(trigger(`  filters:\n    - cesql: myflag\n`));
+    assert.deepEqual(result.resources?.triggers[0]?.filters, [{ cesql: "myflag" }], dump(result));
+  });
+
+  it("reports an unknown function with its column", () => {
+    const result = load(trigger(`  filters:\n    - cesql: "NOSUCH(type) = 'x'"\n`));
+    assert.deepEqual(
+      result.diagnostics.map(brief),
+      [`error ${E.INVALID_CESQL} 9:15 /spec/filters/0/cesql`],
+      dump(result),
+    );
   });
 
   it("rejects an expression that is not Boolean", () => {
