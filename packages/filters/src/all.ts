@@ -14,6 +14,8 @@ export function compileAll(children: readonly FilterNode[], path: string): Filte
     test: andTest(children.map((child) => child.test)),
     requirements,
     explain(attributes, details, depth) {
+      // A single child is the whole story: no AND header, its clause is the verdict.
+      if (children.length === 1) return children[0]!.explain(attributes, details, depth);
       details.push(`${indent(depth)}${path}: all of ${children.length} (AND)`);
       for (const child of children) {
         const verdict = child.explain(attributes, details, depth + 1);

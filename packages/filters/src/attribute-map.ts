@@ -84,6 +84,7 @@ export function explainPairs(
   details: string[],
   pad: string,
 ): { matched: boolean; clause: string } {
+  let last = "";
   for (let i = 0; i < pairs.names.length; i++) {
     const name = pairs.names[i]!;
     const expected = pairs.values[i]!;
@@ -99,9 +100,9 @@ export function explainPairs(
       details.push(`${pad}${clause}`);
       return { matched: false, clause };
     }
-    details.push(`${pad}${at}: ${wording.match(actual, expected)}`);
+    last = `${at}: ${wording.match(actual, expected)}`;
+    details.push(`${pad}${last}`);
   }
-  const clause =
-    pairs.names.length === 1 ? `${path}: matches` : `${path}: all ${pairs.names.length} attributes match`;
+  const clause = pairs.names.length === 1 ? last : `${path}: all ${pairs.names.length} attributes match`;
   return { matched: true, clause };
 }

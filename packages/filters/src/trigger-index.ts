@@ -2,8 +2,8 @@ import { type CloudEvent, isSluiceError, SluiceError } from "@sluice/core";
 import { Bucket, type IndexEntry } from "./bucket.js";
 import { compileTriggerFilter, type TriggerFilterInput } from "./compile.js";
 import type { Atom, Attributes } from "./node.js";
+import { type RadixNode, RadixTree } from "./radix-tree.js";
 import { chooseRequirement } from "./requirements.js";
-import { TrieNode } from "./trie.js";
 
 /**
  * All triggers of one broker compiled into one matcher. The cost of match() depends on the event
@@ -33,9 +33,8 @@ export function createTriggerIndex(triggers: readonly TriggerFilterInput[] = [])
 interface AttributeSlot {
   readonly name: string;
   readonly exact: Map<string, Bucket>;
-  readonly prefixes: TrieNode;
-  /** Keyed by the reversed suffix, walked from the end of the value. */
-  readonly suffixes: TrieNode;
+  readonly prefixes: RadixTree;
+  readonly suffixes: RadixTree;
   present: Bucket | undefined;
   /** Position in the slot list, for O(1) removal. */
   position: number;
@@ -54,7 +53,7 @@ class IndexedTriggers implements TriggerIndex {
   #out: string[] = [];
   readonly #visitAttribute = (value: string, name: string): void => {
     const slot = this.#slots.get(name);
-    if (slot !== undefined) this.#visitSlot(slot, value);
+    if (slot !== undefined) visitSlot(slot, value, this.#attributes, this.#epoch, this.#out);
   };
 
   get size(): number {
@@ -63,23 +62,23 @@ class IndexedTriggers implements TriggerIndex {
 
   match(event: CloudEvent, out: string[]): void {
     const attributes = event.attributes;
-    this.#epoch++;
-    this.#attributes = attributes;
-    this.#out = out;
+    const epoch = ++this.#epoch;
     const slots = this.#slotList;
     // Walk whichever is shorter: the indexed attribute names or the event's attributes.
     if (slots.length <= attributes.size) {
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         const value = attributes.get(slot.name);
-        if (value !== undefined) this.#visitSlot(slot, value);
+        if (value !== undefined) visitSlot(slot, value, attributes, epoch, out);
       }
     } else {
+      this.#attributes = attributes;
+      this.#out = out;
       attributes.forEach(this.#visitAttribute);
+      this.#attributes = EMPTY;
+      this.#out = [];
     }
-    this.#visit(this.#residual);
-    this.#attributes = EMPTY;
-    this.#out = [];
+    if (this.#residual.items.length > 0) visit(this.#residual, attributes, epoch, out);
   }
 
   add(trigger: TriggerFilterInput): void {
@@ -103,43 +102,6 @@ class IndexedTriggers implements TriggerIndex {
     entry.registrations.length = 0;
   }
 
-  #visitSlot(slot: AttributeSlot, value: string): void {
-    if (slot.exact.size > 0) {
-      const bucket = slot.exact.get(value);
-      if (bucket !== undefined) this.#visit(bucket);
-    }
-    if (slot.prefixes.children !== undefined) this.#walk(slot.prefixes, value, false);
-    if (slot.suffixes.children !== undefined) this.#walk(slot.suffixes, value, true);
-    // Legacy "" means present and non-empty; the trigger's own test checks non-empty.
-    if (slot.present !== undefined) this.#visit(slot.present);
-  }
-
-  /** Visits the bucket of every indexed prefix (or suffix, `reversed`) of `value`. */
-  #walk(root: TrieNode, value: string, reversed: boolean): void {
-    const length = value.length;
-    let node: TrieNode = root;
-    for (let i = 0; ; i++) {
-      if (node.bucket !== undefined) this.#visit(node.bucket);
-      if (i === length || node.children === undefined) return;
-      const next = node.children.get(value.charCodeAt(reversed ? length - 1 - i : i));
-      if (next === undefined) return;
-      node = next;
-    }
-  }
-
-  /** Evaluates each trigger of a bucket not yet evaluated for this event. */
-  #visit(bucket: Bucket): void {
-    const items = bucket.items;
-    const epoch = this.#epoch;
-    const attributes = this.#attributes;
-    for (let i = 0; i < items.length; i++) {
-      const entry = items[i]!.entry;
-      if (entry.seen === epoch) continue;
-      entry.seen = epoch;
-      if (entry.test(attributes)) this.#out.push(entry.id);
-    }
-  }
-
   #bucketFor(atom: Atom): Bucket {
     const slot = this.#slotFor(atom.attribute);
     switch (atom.kind) {
@@ -155,9 +117,9 @@ class IndexedTriggers implements TriggerIndex {
         return bucket;
       }
       case "prefix":
-        return this.#trieBucket(slot, slot.prefixes.descend(atom.value, false));
+        return this.#treeBucket(slot, slot.prefixes, atom.value);
       case "suffix":
-        return this.#trieBucket(slot, slot.suffixes.descend(atom.value, true));
+        return this.#treeBucket(slot, slot.suffixes, atom.value);
       case "present":
         slot.present ??= new Bucket(() => {
           slot.present = undefined;
@@ -167,10 +129,11 @@ class IndexedTriggers implements TriggerIndex {
     }
   }
 
-  #trieBucket(slot: AttributeSlot, node: TrieNode): Bucket {
+  #treeBucket(slot: AttributeSlot, tree: RadixTree, key: string): Bucket {
+    const node = tree.insert(key);
     node.bucket ??= new Bucket(() => {
       node.bucket = undefined;
-      node.prune();
+      tree.prune(node);
       this.#releaseSlot(slot);
     });
     return node.bucket;
@@ -182,8 +145,8 @@ class IndexedTriggers implements TriggerIndex {
       slot = {
         name,
         exact: new Map(),
-        prefixes: new TrieNode(),
-        suffixes: new TrieNode(),
+        prefixes: new RadixTree(false),
+        suffixes: new RadixTree(true),
         present: undefined,
         position: this.#slotList.length,
       };
@@ -208,6 +171,76 @@ class IndexedTriggers implements TriggerIndex {
 }
 
 const EMPTY: Attributes = new Map();
+
+function visitSlot(
+  slot: AttributeSlot,
+  value: string,
+  attributes: Attributes,
+  epoch: number,
+  out: string[],
+): void {
+  if (slot.exact.size > 0) {
+    const bucket = slot.exact.get(value);
+    if (bucket !== undefined) visit(bucket, attributes, epoch, out);
+  }
+  const prefixes = slot.prefixes.root;
+  if (prefixes.children !== undefined) walkPrefixes(prefixes, value, attributes, epoch, out);
+  const suffixes = slot.suffixes.root;
+  if (suffixes.children !== undefined) walkSuffixes(suffixes, value, attributes, epoch, out);
+  // Legacy "" means present and non-empty; the trigger's own test checks non-empty.
+  if (slot.present !== undefined) visit(slot.present, attributes, epoch, out);
+}
+
+/** Visits the bucket of every indexed prefix of `value`. */
+function walkPrefixes(
+  root: RadixNode,
+  value: string,
+  attributes: Attributes,
+  epoch: number,
+  out: string[],
+): void {
+  let node = root;
+  let pos = 0;
+  for (;;) {
+    if (node.bucket !== undefined) visit(node.bucket, attributes, epoch, out);
+    if (node.children === undefined || pos >= value.length) return;
+    const child = node.children.get(value.charCodeAt(pos));
+    if (child === undefined || !value.startsWith(child.text, pos)) return;
+    pos += child.text.length;
+    node = child;
+  }
+}
+
+/** Visits the bucket of every indexed suffix of `value`, reading it from the end. */
+function walkSuffixes(
+  root: RadixNode,
+  value: string,
+  attributes: Attributes,
+  epoch: number,
+  out: string[],
+): void {
+  let node = root;
+  let end = value.length;
+  for (;;) {
+    if (node.bucket !== undefined) visit(node.bucket, attributes, epoch, out);
+    if (node.children === undefined || end <= 0) return;
+    const child = node.children.get(value.charCodeAt(end - 1));
+    if (child === undefined || !value.endsWith(child.text, end)) return;
+    end -= child.text.length;
+    node = child;
+  }
+}
+
+/** Evaluates each trigger of a bucket not yet evaluated for this event (`seen` is the epoch stamp). */
+function visit(bucket: Bucket, attributes: Attributes, epoch: number, out: string[]): void {
+  const items = bucket.items;
+  for (let i = 0; i < items.length; i++) {
+    const entry = items[i]!.entry;
+    if (entry.seen === epoch) continue;
+    entry.seen = epoch;
+    if (entry.test(attributes)) out.push(entry.id);
+  }
+}
 
 /** Compiles a trigger's filter, naming the trigger in the error. */
 function compileFor(trigger: TriggerFilterInput) {
