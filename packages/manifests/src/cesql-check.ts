@@ -3,6 +3,7 @@ import { type CesqlError, compile } from "@sluice/cesql";
 /** Why a CESQL filter expression is rejected at load. */
 export interface CesqlProblem {
   readonly message: string;
+  readonly hint: string;
   /** 0-based character offset in the expression, for pointing inside the YAML value. */
   readonly offset: number | undefined;
 }
@@ -19,11 +20,13 @@ function where(error: ErrorLike): string {
     : ` (expression column ${error.column})`;
 }
 
+const SPEC = "CESQL v1: https://github.com/cloudevents/spec/blob/main/cesql/spec.md";
+
 /**
- * A checker that compiles an expression and checks it can decide a match: Boolean, or Any (an
- * attribute reference, Boolean or not at run time; a non-Boolean result then fails the match,
- * like an evaluation error). compile throws CesqlError (parse, missing function) with the
- * 0-based `position` and 1-based `line`/`column` of the offending token.
+ * A checker that compiles an expression and requires a Boolean one, as @sluice/filters does when
+ * it builds the filter (a bare attribute is typed Any and holds a String at run time, so it is
+ * rejected too). compile throws CesqlError (parse, missing function) with the 0-based
+ * `position` and 1-based `line`/`column` of the offending token.
  */
 export function createCesqlCheck(compileFn: CesqlCompile): (expression: string) => CesqlProblem | undefined {
   return (expression) => {
@@ -33,10 +36,18 @@ export function createCesqlCheck(compileFn: CesqlCompile): (expression: string) 
     } catch (error) {
       const e = (typeof error === "object" && error !== null ? error : {}) as ErrorLike;
       const message = typeof e.message === "string" ? e.message : String(error);
-      return { message: `invalid CESQL expression: ${message}${where(e)}`, offset: e.position };
+      return { message: `invalid CESQL expression: ${message}${where(e)}`, hint: SPEC, offset: e.position };
     }
-    if (type === "Boolean" || type === "Any") return undefined;
-    return { message: `CESQL expression is ${type}; a filter needs a Boolean condition`, offset: undefined };
+    if (type === "Boolean") return undefined;
+    const hint =
+      type === "Any"
+        ? "a bare attribute holds a String: compare it (x = 'true') or cast it (BOOL(x))"
+        : "write a condition, e.g. type = 'com.example.created'";
+    return {
+      message: `CESQL expression is ${type}; a filter needs a Boolean condition`,
+      hint,
+      offset: undefined,
+    };
   };
 }
 

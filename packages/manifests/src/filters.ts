@@ -112,7 +112,7 @@ function cesqlFilter(r: Reporter, value: unknown, pointer: string): FilterSpec |
     pointer,
     ManifestErrors.INVALID_CESQL,
     problem.message,
-    "see https://github.com/cloudevents/spec/blob/main/cesql/spec.md",
+    problem.hint,
     problem.offset === undefined ? {} : { offset: problem.offset },
   );
   return undefined;

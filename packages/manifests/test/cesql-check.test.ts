@@ -9,11 +9,12 @@ describe("createCesqlCheck", () => {
     throw Object.assign(new Error("unexpected token AND"), { kind: "parse", position, line, column });
   };
 
-  it("accepts Boolean and Any expressions, rejects other types", () => {
+  it("accepts Boolean expressions only", () => {
     assert.equal(createCesqlCheck(() => ({ type: "Boolean" }))("a = 'b'"), undefined);
-    assert.equal(createCesqlCheck(() => ({ type: "Any" }))("myext"), undefined);
+    assert.match(createCesqlCheck(() => ({ type: "Any" }))("myext")?.hint ?? "", /compare it/);
     assert.deepEqual(createCesqlCheck(() => ({ type: "Integer" }))("1 + 2"), {
       message: "CESQL expression is Integer; a filter needs a Boolean condition",
+      hint: "write a condition, e.g. type = 'com.example.created'",
       offset: undefined,
     });
   });
@@ -21,10 +22,12 @@ describe("createCesqlCheck", () => {
   it("passes the error's message, column and offset on", () => {
     assert.deepEqual(createCesqlCheck(fail(15, 1, 16))("type = 'a' AND AND x"), {
       message: "invalid CESQL expression: unexpected token AND (expression column 16)",
+      hint: "CESQL v1: https://github.com/cloudevents/spec/blob/main/cesql/spec.md",
       offset: 15,
     });
     assert.deepEqual(createCesqlCheck(fail(15, 2, 5))("type = 'a'\nAND AND x"), {
       message: "invalid CESQL expression: unexpected token AND (expression line 2, column 5)",
+      hint: "CESQL v1: https://github.com/cloudevents/spec/blob/main/cesql/spec.md",
       offset: 15,
     });
   });

@@ -167,9 +167,10 @@ describe("CESQL filters", () => {
     }
   });
 
-  it("accepts a lone attribute reference (type Any, checked per event)", () => {
+  it("rejects a lone attribute reference (type Any, a String at run time), as @sluice/filters does", () => {
     const result = load(trigger(`  filters:\n    - cesql: myflag\n`));
-    assert.deepEqual(result.resources?.triggers[0]?.filters, [{ cesql: "myflag" }], dump(result));
+    assert.deepEqual(result.diagnostics.map(brief), [`error ${E.INVALID_CESQL} 9:14 /spec/filters/0/cesql`]);
+    assert.match(result.diagnostics[0]?.hint ?? "", /BOOL\(x\)/);
   });
 
   it("reports an unknown function with its column", () => {
