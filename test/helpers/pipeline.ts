@@ -79,7 +79,7 @@ export async function http(
   const response = await request(url, {
     method: (init.method ?? "POST") as "POST",
     headers: init.headers ?? {},
-    body: init.body,
+    body: init.body ?? null,
   });
   const body = Buffer.from(await response.body.arrayBuffer());
   return {
