@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Sends `signal` to every process of the group; false when the group no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
+}
+
+/**
+ * True while a live process is in the group. On Linux /proc is read so zombies do not count: a
+ * killed grandchild whose parent died is reaped by PID 1, and in a container PID 1 may never do
+ * it. Elsewhere kill(-pgid, 0) answers.
+ */
+export function groupAlive(pgid: number): boolean {
+  const members = procGroupStates(pgid);
+  if (members !== undefined) return members.some((state) => state !== "Z" && state !== "X");
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The states of the processes in group `pgid`, from /proc; undefined when /proc is not there. */
+function procGroupStates(pgid: number): string[] | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return undefined;
+  }
+  const states: string[] = [];
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid) states.push(fields[0] ?? "");
+  }
+  return states;
+}
+
+const POLL_MS = 20;
+
+/** Waits until the group is empty or `timeoutMs` passed; true when it emptied. */
+export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pgid)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+  return true;
+}
+
+/**
+ * Stops a process group the way a container runtime stops a container: SIGTERM to all, SIGKILL
+ * to whatever is left after the grace period. Resolves once no live process remains (or after a
+ * last bounded wait following SIGKILL, which cannot be ignored).
+ */
+export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, "SIGTERM")) return;
+  if (await waitForGroupExit(pgid, graceMs)) return;
+  if (!signalGroup(pgid, "SIGKILL")) return;
+  await waitForGroupExit(pgid, 5_000);
+}
