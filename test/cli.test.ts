@@ -137,3 +137,62 @@ spec:
     assert.match(stderr, /nothing started/);
   });
 });
+
+describe("sluice explain", () => {
+  it("shows match / no match per trigger with the deciding clause, for a JSON event and an HTTP request file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sluice-explain-"));
+    try {
+      const manifest = join(dir, "pipeline.yaml");
+      await writeFile(
+        manifest,
+        `apiVersion: eventing.knative.dev/v1
+kind: Broker
+metadata: { name: default }
+---
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: acme }
+spec:
+  broker: default
+  filters:
+    - exact: { source: /shop }
+    - any:
+        - prefix: { type: com.acme. }
+        - exact: { type: com.example.special }
+  subscriber: { uri: "http://127.0.0.1:9/" }
+---
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: { name: everything }
+spec:
+  broker: default
+  subscriber: { uri: "http://127.0.0.1:9/" }
+`,
+      );
+      const json = join(dir, "event.json");
+      await writeFile(json, JSON.stringify({ specversion: "1.0", id: "1", source: "/shop", type: "org.x" }));
+      const one = await runSluice(["explain", "-f", manifest, "--event", json]);
+      assert.equal(one.code, 0, one.stderr);
+      assert.match(
+        one.stdout,
+        /default\/acme\s+no match\s+filters\[1\]\.any: none of the 2 alternatives matches/,
+      );
+      assert.match(
+        one.stdout,
+        /filters\[1\]\.any\[0\]\.prefix\.type: "com\.acme\." is not a prefix of "org\.x"/,
+      );
+      assert.match(one.stdout, /default\/everything\s+match\s+no filter/);
+
+      const request = join(dir, "event.http");
+      await writeFile(
+        request,
+        "POST /default/default HTTP/1.1\nce-specversion: 1.0\nce-id: 2\nce-source: /shop\nce-type: com.acme.order\ncontent-type: text/plain\n\nhello",
+      );
+      const two = await runSluice(["explain", "-f", manifest, "--event", request]);
+      assert.equal(two.code, 0, two.stderr);
+      assert.match(two.stdout, /default\/acme\s+match/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -70,7 +70,9 @@ export async function explainCommand(argv: readonly string[], output: Output): P
     output.out(
       `${trigger.id.padEnd(width)}  ${explanation.matched ? "match   " : "no match"}  ${explanation.clause}`,
     );
-    for (const detail of explanation.details) output.out(`${" ".repeat(width)}            ${detail}`);
+    for (const detail of explanation.details) {
+      if (detail !== explanation.clause) output.out(`${" ".repeat(width)}            ${detail}`);
+    }
   }
   return 0;
 }

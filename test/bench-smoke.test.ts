@@ -1,0 +1,221 @@
+// Smoke run of the benchmark harness (bench/), so it cannot rot: a few hundred events through the
+// null-broker baseline and through a real `sluice run --storage memory`, asserting only that the
+// counting is right (sent, accepted, lost, duplicates). Never speed: that is `npm run bench`.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { request } from "undici";
+import { Histogram } from "../bench/lib/histogram.js";
+import { writePipeline } from "../bench/lib/manifests.js";
+import { runStep, type StepResult } from "../bench/lib/measure.js";
+import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
+import { ramp } from "../bench/lib/ramp.js";
+import { triggerMix } from "../bench/scenarios/b4-triggers.js";
+
+const HANG_GUARD = { timeout: 90_000 };
+
+function assertCounted(r: StepResult, expectedDeliveries: number): void {
+  assert.equal(r.errors, 0, "no request failed");
+  assert.equal(r.skipped, 0, "the generator kept its schedule");
+  assert.equal(r.sent, r.offered);
+  assert.equal(r.accepted, r.sent, `every event answered 202 (${JSON.stringify(r.statuses)})`);
+  assert.equal(r.expectedDeliveries, expectedDeliveries);
+  assert.equal(r.misrouted, 0);
+  assert.equal(r.strays, 0);
+}
+
+describe("bench harness", () => {
+  let sink: SinkHandle;
+  let dir: string;
+  before(async () => {
+    sink = await startSink();
+    dir = mkdtempSync(join(tmpdir(), "sluice-bench-smoke-"));
+  });
+  after(async () => {
+    await sink?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("counts a duplicate delivery once as delivered and once as a duplicate", HANG_GUARD, async () => {
+    await sink.reset("dup");
+    for (let i = 0; i < 2; i++) {
+      const res = await request(sink.url("/dup"), {
+        method: "POST",
+        headers: { "ce-id": "dup-7", "ce-benchts": String(Date.now()) },
+        body: "x",
+      });
+      await res.body.dump();
+    }
+    const report = await sink.report();
+    const path = report.paths.get("/dup");
+    assert.equal(path?.unique, 1);
+    assert.equal(path?.duplicates, 1);
+    assert.deepEqual([...(path?.seqs ?? [])], [7]);
+  });
+
+  it("null broker: every accepted event delivered once", HANG_GUARD, async () => {
+    const baseline = await startBaseline("null-broker", [sink.url("/nb")]);
+    try {
+      const r = await runStep(
+        baseline.url,
+        sink,
+        { rate: 400, warmupMs: 0, durationMs: 750, payloadBytes: 1024, expectPaths: ["/nb"] },
+        baseline,
+      );
+      assertCounted(r, 300);
+      assert.equal(r.lost, 0);
+      assert.equal(r.duplicates, 0);
+      assert.equal(r.delivered, 300);
+    } finally {
+      await baseline.close();
+    }
+  });
+
+  it("sluice run --storage memory: fan-out and loss are counted per trigger", HANG_GUARD, async () => {
+    // two healthy triggers and one whose subscriber always answers 500 with no retry: its 300
+    // deliveries must all show up as lost, the others as delivered
+    const manifests = writePipeline(join(dir, "fanout"), {
+      triggers: ["/a", "/b", "/c"].map((path, i) => ({
+        name: `t${i}`,
+        subscriberUrl: sink.url(path),
+        filters: [{ exact: { type: "bench.event" } }],
+        delivery: { retry: 0 },
+      })),
+    });
+    await sink.mode("/c", "500");
+    const sluice = await startSluice({ manifests, storage: "memory", dataDir: join(dir, "data1") });
+    try {
+      const r = await runStep(
+        sluice.url,
+        sink,
+        {
+          rate: 400,
+          warmupMs: 0,
+          durationMs: 750,
+          payloadBytes: 1024,
+          expectPaths: ["/a", "/b", "/c"],
+          stallMs: 1000,
+        },
+        sluice,
+      );
+      assertCounted(r, 900);
+      assert.equal(r.lost, 300, "every delivery to the failing subscriber is lost");
+      assert.equal(r.delivered, 600);
+      assert.equal(r.duplicates, 0);
+    } finally {
+      await sink.mode("/c", "ok");
+      await sluice.close();
+    }
+  });
+
+  it("sluice run --storage memory: 1% of events routed to one of 100 triggers", HANG_GUARD, async () => {
+    const mix = triggerMix(
+      100,
+      false,
+      (k) => `/mix/${k}`,
+      (p) => sink.url(p),
+    );
+    const manifests = writePipeline(join(dir, "mix"), mix.pipeline);
+    const sluice = await startSluice({ manifests, storage: "memory", dataDir: join(dir, "data2") });
+    try {
+      const r = await runStep(
+        sluice.url,
+        sink,
+        {
+          rate: 1000,
+          warmupMs: 0,
+          durationMs: 800,
+          payloadBytes: 100,
+          expectPaths: [],
+          routes: mix.routes,
+          attributes: mix.attributes,
+        },
+        sluice,
+      );
+      assertCounted(r, 8);
+      assert.equal(r.lost, 0);
+      assert.equal(r.duplicates, 0);
+      assert.equal(r.delivered, 8);
+    } finally {
+      await sluice.close();
+    }
+  });
+});
+
+describe("bench histogram and ramp", () => {
+  it("keeps quantiles within 1% and merges", () => {
+    const a = new Histogram();
+    const b = new Histogram();
+    for (let v = 1; v <= 100_000; v++) (v % 2 === 0 ? a : b).record(v);
+    a.merge(b);
+    assert.equal(a.total, 100_000);
+    for (const [q, exact] of [
+      [0.5, 50_000],
+      [0.99, 99_000],
+      [0.999, 99_900],
+    ] as const) {
+      const got = a.quantile(q);
+      assert.ok(Math.abs(got - exact) / exact <= 0.01, `q${q}: ${got} vs ${exact}`);
+    }
+    assert.equal(a.quantile(1), 100_000);
+    assert.equal(Histogram.fromJSON(JSON.parse(JSON.stringify(a.toJSON()))).quantile(0.99), a.quantile(0.99));
+  });
+
+  it("finds the knee: doubles while passing, then bisects, within the step bound", async () => {
+    const knee = 5_300;
+    const tried: number[] = [];
+    const result = await ramp({
+      startRate: 1000,
+      growth: 2,
+      minRate: 50,
+      maxRate: 40_000,
+      maxSteps: 10,
+      resolution: 1.1,
+      budgetMs: 10_000,
+      step: async (rate) => {
+        tried.push(rate);
+        return fakeStep(rate, rate <= knee ? 20 : 300);
+      },
+    });
+    assert.deepEqual(tried.slice(0, 4), [1000, 2000, 4000, 8000]);
+    assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 1.1);
+    assert.ok(tried.length <= 10);
+  });
+});
+
+/** A step result with only what the ramp's verdict reads. */
+function fakeStep(rate: number, p99: number): StepResult {
+  const latency = { count: rate, p50: 1, p90: 2, p99, p999: p99, max: p99, mean: 1 };
+  return {
+    offeredRate: rate,
+    offered: rate,
+    sent: rate,
+    accepted: rate,
+    acceptedRate: rate,
+    statuses: { 202: rate },
+    errors: 0,
+    skipped: 0,
+    expectedDeliveries: rate,
+    delivered: rate,
+    deliveredRate: rate,
+    backlogAtEnd: 0,
+    backlogGrowing: false,
+    publish: latency,
+    sendDelayP99Ms: 0,
+    endToEnd: latency,
+    lost: 0,
+    duplicates: 0,
+    misrouted: 0,
+    unacknowledged: 0,
+    strays: 0,
+    drainMs: 0,
+    cpu: { brokerUsPerEvent: undefined, sinkUsPerDelivery: undefined, generatorUsPerEvent: undefined },
+    rssMb: undefined,
+    peakRssMb: undefined,
+    machine: undefined,
+    timeline: [],
+    quiet: undefined,
+  };
+}
