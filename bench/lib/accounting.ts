@@ -26,7 +26,12 @@ export interface Accounting {
  * Counts, per path, what was owed against what arrived. Only events the broker acknowledged
  * (202) are owed: a 429 or 503 is an honest refusal, not a loss.
  */
-export function account(result: GeneratorResult, report: SinkReport, routes: Routes): Accounting {
+export function account(
+  result: GeneratorResult,
+  report: SinkReport,
+  routes: Routes,
+  latencyPaths?: readonly string[],
+): Accounting {
   const received = new Map<string, Set<number>>();
   const latency = new Histogram();
   let duplicates = 0;
@@ -49,7 +54,8 @@ export function account(result: GeneratorResult, report: SinkReport, routes: Rou
   let unacknowledged = 0;
   for (const [path, seqs] of received) {
     const r = report.paths.get(path);
-    if (r !== undefined && expectedPaths.has(path)) latency.merge(r.latency);
+    if (r !== undefined && (latencyPaths?.includes(path) ?? expectedPaths.has(path)))
+      latency.merge(r.latency);
     for (const seq of seqs) {
       const i = seq - result.firstSeq;
       if (i < 0 || i >= result.accepted.length) misrouted += 1;

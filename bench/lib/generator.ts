@@ -2,12 +2,20 @@ import { Pool } from "undici";
 import { nowMs } from "./clock.js";
 import { Histogram } from "./histogram.js";
 
+/** A stretch of constant arrival rate. */
+export interface Phase {
+  readonly rate: number;
+  readonly durationMs: number;
+}
+
 export interface GeneratorOptions {
   /** Where to POST (a broker address, a sink, a baseline ingress). 127.0.0.1 only. */
   readonly url: string;
-  /** Constant arrival rate, events per second. */
+  /** Constant arrival rate, events per second (when `phases` is not given). */
   readonly rate: number;
   readonly durationMs: number;
+  /** Piecewise-constant arrival rate (B7: normal, 2× overload, normal), instead of rate/duration. */
+  readonly phases?: readonly Phase[];
   /** Data bytes per event. */
   readonly payloadBytes: number;
   /** Event ids are `${runId}-${seq}`; the sink parses seq to count loss and duplicates. */
@@ -82,7 +90,8 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   });
   const path = url.pathname + url.search;
   const payload = Buffer.alloc(options.payloadBytes, "x");
-  const total = Math.max(1, Math.round((options.rate * options.durationMs) / 1000));
+  const due = dueTimes(options.phases ?? [{ rate: options.rate, durationMs: options.durationMs }]);
+  const total = due.length;
   const firstSeq = options.firstSeq ?? 0;
   const accepted = new Uint8Array(total);
   const latency = new Histogram();
@@ -90,7 +99,6 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   const statuses: Record<string, number> = {};
   const maxOutstanding = options.maxOutstanding ?? 20_000;
   const counters = { errors: 0, skipped: 0, outstanding: 0, next: 0, completed: 0, accepted: 0, rejected: 0 };
-  const intervalMs = 1000 / options.rate;
   const start = nowMs() + 5;
   let finished!: () => void;
   const allDone = new Promise<void>((resolve) => {
@@ -110,7 +118,7 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
     } else counters.rejected += 1;
   };
 
-  const fire = (i: number, due: number) => {
+  const fire = (i: number, dueAt: number) => {
     const seq = firstSeq + i;
     if (counters.outstanding >= maxOutstanding) {
       counters.skipped += 1;
@@ -118,19 +126,19 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       return;
     }
     counters.outstanding += 1;
-    sendDelay.record((nowMs() - due) * 1000);
+    sendDelay.record((nowMs() - dueAt) * 1000);
     const headers: Record<string, string> = {
       ...BASE_HEADERS,
       ...options.attributes?.(seq),
       "ce-id": `${options.runId}-${seq}`,
-      "ce-benchts": due.toFixed(3),
+      "ce-benchts": dueAt.toFixed(3),
     };
     pool
       .request({ method: "POST", path, headers, body: payload })
       .then(
         async (res) => {
           await res.body.dump();
-          onResponse(i, due, res.statusCode);
+          onResponse(i, dueAt, res.statusCode);
         },
         () => {
           counters.errors += 1;
@@ -146,9 +154,9 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   const tick = () => {
     const now = nowMs();
     while (counters.next < total) {
-      const due = start + counters.next * intervalMs;
-      if (due > now) break;
-      fire(counters.next, due);
+      const dueAt = start + (due[counters.next] as number);
+      if (dueAt > now) break;
+      fire(counters.next, dueAt);
       counters.next += 1;
     }
     if (options.signal?.aborted === true) {
@@ -161,7 +169,7 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       return;
     }
     if (counters.next < total)
-      timer = setTimeout(tick, Math.max(0, Math.min(1, start + counters.next * intervalMs - nowMs())));
+      timer = setTimeout(tick, Math.max(0, Math.min(1, start + (due[counters.next] as number) - nowMs())));
   };
   timer = setTimeout(tick, 5);
 
@@ -192,6 +200,25 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
     }),
     done,
   };
+}
+
+/** Intended send offsets (ms from the start) of every request: evenly spaced within each phase. */
+function dueTimes(phases: readonly Phase[]): Float64Array {
+  const counts = phases.map((p) => Math.round((p.rate * p.durationMs) / 1000));
+  const due = new Float64Array(
+    Math.max(
+      1,
+      counts.reduce((a, b) => a + b, 0),
+    ),
+  );
+  let i = 0;
+  let offset = 0;
+  phases.forEach((p, k) => {
+    const interval = 1000 / p.rate;
+    for (let j = 0; j < (counts[k] as number); j++) due[i++] = offset + j * interval;
+    offset += p.durationMs;
+  });
+  return due;
 }
 
 export function generate(options: GeneratorOptions): Promise<GeneratorResult> {

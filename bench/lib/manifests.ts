@@ -59,3 +59,22 @@ function triggerDoc(t: TriggerSpec): object {
     spec,
   };
 }
+
+/** The delivery every throughput scenario uses (the broker default): a few quick retries. */
+export const DEFAULT_DELIVERY: DeliverySpec = {
+  retry: 5,
+  backoffPolicy: "exponential",
+  backoffDelay: "PT0.2S",
+};
+
+/** N triggers that each match every bench event (exact on type), one subscriber URL each. */
+export function fanOutPipeline(subscriberUrls: readonly string[], delivery = DEFAULT_DELIVERY): PipelineSpec {
+  return {
+    delivery,
+    triggers: subscriberUrls.map((url, i) => ({
+      name: `t${i}`,
+      subscriberUrl: url,
+      filters: [{ exact: { type: "bench.event" } }],
+    })),
+  };
+}

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { account, type Routes } from "./accounting.js";
-import { type GeneratorOptions, type GeneratorResult, startGenerator } from "./generator.js";
+import { type GeneratorOptions, type GeneratorResult, type Phase, startGenerator } from "./generator.js";
 import type { LatencySummary } from "./histogram.js";
-import { type CpuShare, cpuShare, cpuTicks } from "./machine.js";
+import { type CpuShare, cpuShare, cpuTicks, type QuietWait, waitForQuiet } from "./machine.js";
 import { type ProcessHandle, type ProcSample, type SinkHandle, sampleSelf } from "./processes.js";
 
 export interface Step {
@@ -14,6 +14,10 @@ export interface Step {
   readonly expectPaths: readonly string[];
   /** Per event, the paths it must reach; overrides `expectPaths` (B4: 1% of events match). */
   readonly routes?: Routes;
+  /** Paths whose latency makes up `endToEnd` (default: every path events route to). */
+  readonly latencyPaths?: readonly string[];
+  /** Piecewise rate for the measurement (B7); `rate` is then the warmup rate only. */
+  readonly phases?: readonly Phase[];
   readonly attributes?: GeneratorOptions["attributes"];
   /** Longest wait after the last send for owed deliveries to arrive. */
   readonly drainMs?: number;
@@ -23,11 +27,15 @@ export interface Step {
   readonly timelineMs?: number;
   /** Runs while load is applied (e.g. take the sink down and up), bounded by the scenario. */
   readonly during?: (elapsedMs: () => number) => Promise<void>;
+  /** Longest wait for a quiet machine before the step (0: do not wait). */
+  readonly quietWaitMs?: number;
 }
 
 export interface TimelinePoint {
   /** ms since the measurement started */
   readonly t: number;
+  /** Requests due so far (sent or waiting for a connection at the generator). */
+  readonly offered: number;
   readonly accepted: number;
   readonly rejected: number;
   /** Unique deliveries at the sink so far (all paths). */
@@ -75,9 +83,16 @@ export interface StepResult {
   readonly peakRssMb: number | undefined;
   readonly machine: CpuShare | undefined;
   readonly timeline: readonly TimelinePoint[];
+  /** How long the step waited for the machine to be quiet, and how busy it was then. */
+  readonly quiet: QuietWait | undefined;
+  /** Set when this is a second run because other work disturbed the first. */
+  readonly rerunOf?: { readonly foreignPct: number; readonly endToEnd: LatencySummary };
 }
 
 let runCounter = 0;
+
+/** Below this whole-machine busy share (percent, all cores) a step may start. */
+const QUIET_BUSY_PCT = 15;
 
 /**
  * One measured step: warm up at the rate, let the warmup drain, then apply the rate for the
@@ -100,6 +115,8 @@ export async function runStep(
     ...(step.connections === undefined ? {} : { connections: step.connections }),
   };
   const runId = `r${process.pid}x${++runCounter}`;
+  const quiet =
+    (step.quietWaitMs ?? 0) > 0 ? await waitForQuiet(QUIET_BUSY_PCT, step.quietWaitMs ?? 0) : undefined;
   if (step.warmupMs > 0) {
     await sink.reset(`${runId}w`);
     const warm = await startGenerator({ ...base, runId: `${runId}w`, durationMs: step.warmupMs }).done;
@@ -109,13 +126,19 @@ export async function runStep(
   const before = sampleAll(sink, broker);
   const timeline: TimelinePoint[] = [];
   const started = Date.now();
-  const generator = startGenerator({ ...base, runId, durationMs: step.durationMs });
+  const generator = startGenerator({
+    ...base,
+    runId,
+    durationMs: step.durationMs,
+    ...(step.phases === undefined ? {} : { phases: step.phases }),
+  });
   const sampler = setInterval(() => {
     void sink.counts().then((c) => {
       const p = generator.progress();
       const rssMb = broker?.sample().rssMb;
       timeline.push({
         t: Date.now() - started,
+        offered: p.due,
         accepted: p.accepted,
         rejected: p.rejected,
         delivered: c.unique,
@@ -134,10 +157,10 @@ export async function runStep(
   clearInterval(sampler);
   const after = sampleAll(sink, broker);
   const report = await sink.report();
-  const acc = account(result, report, routes);
+  const acc = account(result, report, routes, step.latencyPaths);
   const peak = Math.max(0, ...timeline.map((p) => p.rssMb ?? 0), after.broker?.rssMb ?? 0);
   return {
-    offeredRate: step.rate,
+    offeredRate: Math.round(result.offered / (durationOf(step) / 1000)),
     offered: result.offered,
     sent: result.sent,
     accepted: result.acceptedCount,
@@ -162,9 +185,14 @@ export async function runStep(
     cpu: cpuCost(before, after, result, acc.delivered),
     rssMb: after.broker?.rssMb,
     peakRssMb: broker === undefined ? undefined : peak,
-    machine: cpuShare(before.ticks, after.ticks),
+    machine: cpuShare(before.ticks, after.ticks, ownCpuMs(before, after)),
     timeline,
+    quiet,
   };
+}
+
+function durationOf(step: Step): number {
+  return step.phases === undefined ? step.durationMs : step.phases.reduce((a, p) => a + p.durationMs, 0);
 }
 
 interface Samples {
@@ -188,6 +216,12 @@ function cpuCost(before: Samples, after: Samples, result: GeneratorResult, deliv
   };
 }
 
+function ownCpuMs(before: Samples, after: Samples): number {
+  const d = (a: ProcSample | undefined, b: ProcSample | undefined) =>
+    a === undefined || b === undefined ? 0 : b.cpuMs - a.cpuMs;
+  return d(before.broker, after.broker) + d(before.sink, after.sink) + d(before.self, after.self);
+}
+
 function owedCount(result: GeneratorResult, routes: Routes): number {
   let n = 0;
   for (let i = 0; i < result.accepted.length; i++) {
@@ -207,7 +241,7 @@ function isBacklogGrowing(timeline: readonly TimelinePoint[], fanOut: number): b
   const end = timeline[timeline.length - 1] as TimelinePoint;
   const owedDelta = (end.accepted - mid.accepted) * fanOut;
   const deliveredDelta = end.delivered - mid.delivered;
-  return owedDelta - deliveredDelta > owedDelta * 0.03 + 20 * fanOut;
+  return owedDelta - deliveredDelta > owedDelta * 0.03 + 20 * Math.max(1, fanOut);
 }
 
 /** Waits until `count` unique deliveries arrived, nothing arrived for `stallMs`, or `timeoutMs`. */

@@ -158,6 +158,8 @@ export interface ProcessHandle {
   readonly pid: number;
   /** Where the generator posts events. */
   readonly url: string;
+  /** From spawn to `ready`. */
+  readonly startupMs: number;
   sample(): ProcSample;
   /** The last lines the process wrote to stderr (diagnostics when something goes wrong). */
   stderrTail(): string;
@@ -181,10 +183,12 @@ export async function startBaseline(
       env: { ...process.env, BASELINE: kind, SINK_URLS: sinkUrls.join(",") },
     }),
   );
+  const started = Date.now();
   const port = await waitReady(child);
   return {
     pid: child.pid as number,
     url: `http://127.0.0.1:${port}/bench/ingest`,
+    startupMs: Date.now() - started,
     sample: () => sampleProc(child.pid as number),
     stderrTail: () => "",
     async close() {
@@ -224,6 +228,7 @@ export async function startSluice(options: SluiceOptions): Promise<ProcessHandle
     "error",
     ...(options.extraArgs ?? []),
   ];
+  const started = Date.now();
   const child = track(spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] }));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -239,6 +244,7 @@ export async function startSluice(options: SluiceOptions): Promise<ProcessHandle
   return {
     pid: child.pid as number,
     url,
+    startupMs: Date.now() - started,
     sample: () => sampleProc(child.pid as number),
     stderrTail: () => stderr,
     async close() {

@@ -1,6 +1,10 @@
 /** How long each kind of step runs, and which variants a profile covers. */
 export interface Profile {
-  readonly name: "full" | "quick" | "smoke";
+  readonly name: "full" | "quick";
+  /** Longest wait for a quiet machine before each step (the machine may be shared). */
+  readonly quietWaitMs: number;
+  /** Re-runs (at most once) a step whose machine was this busy with other work, percent. */
+  readonly rerunForeignPct: number;
   readonly ramp: {
     readonly warmupMs: number;
     readonly durationMs: number;
@@ -31,6 +35,8 @@ export const KB = 1024;
 export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
   full: {
     name: "full",
+    quietWaitMs: 30_000,
+    rerunForeignPct: 20,
     ramp: { warmupMs: 1500, durationMs: 4000, maxSteps: 7, resolution: 1.15, budgetMs: 75_000 },
     fixed: { warmupMs: 2000, durationMs: 10_000 },
     backlog: { beforeMs: 5000, downMs: 20_000, afterMs: 20_000 },
@@ -44,29 +50,17 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
   },
   quick: {
     name: "quick",
+    quietWaitMs: 5_000,
+    rerunForeignPct: 30,
     ramp: { warmupMs: 1000, durationMs: 2500, maxSteps: 5, resolution: 1.25, budgetMs: 30_000 },
     fixed: { warmupMs: 1000, durationMs: 5000 },
     backlog: { beforeMs: 2000, downMs: 5000, afterMs: 5000 },
     overload: { beforeMs: 2000, overloadMs: 5000, afterMs: 5000 },
-    b0: { payloads: [KB], direct: true, nullIngress: false },
+    b0: { payloads: [KB], direct: false, nullIngress: false },
     b1: { storages: ["embedded"], payloads: [KB] },
     b2: { storages: ["embedded"] },
     b3: { fanOuts: [10] },
     b4: { counts: [1, 10_000], cesql: false },
-    b5: { modes: ["500"] },
-  },
-  // the test suite's smoke run: a few hundred events, counting only
-  smoke: {
-    name: "smoke",
-    ramp: { warmupMs: 0, durationMs: 500, maxSteps: 1, resolution: 2, budgetMs: 5000 },
-    fixed: { warmupMs: 0, durationMs: 500 },
-    backlog: { beforeMs: 300, downMs: 500, afterMs: 300 },
-    overload: { beforeMs: 300, overloadMs: 500, afterMs: 300 },
-    b0: { payloads: [KB], direct: true, nullIngress: false },
-    b1: { storages: ["memory"], payloads: [KB] },
-    b2: { storages: ["memory"] },
-    b3: { fanOuts: [2] },
-    b4: { counts: [10], cesql: false },
     b5: { modes: ["500"] },
   },
 };

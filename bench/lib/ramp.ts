@@ -39,6 +39,8 @@ export interface RampResult {
 
 export interface RampOptions {
   readonly startRate: number;
+  /** Factor to go up (or down) by until the first pass and the first fail are found. */
+  readonly growth: number;
   readonly minRate: number;
   readonly maxRate: number;
   readonly maxSteps: number;
@@ -52,7 +54,7 @@ export interface RampOptions {
 }
 
 /**
- * Maximum sustainable throughput search: double from the start rate while steps pass (halve
+ * Maximum sustainable throughput search: grow from the start rate while steps pass (shrink
  * while they fail), then bisect geometrically between the highest pass and the lowest fail.
  * Bounded in steps, in rate and in time.
  */
@@ -80,11 +82,11 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
 function nextRate(lo: number | undefined, hi: number | undefined, o: RampOptions): number | undefined {
   if (hi === undefined) {
     // everything passed so far
-    const up = clamp((lo ?? o.startRate) * 2, o);
+    const up = clamp((lo ?? o.startRate) * o.growth, o);
     return up === lo ? undefined : up;
   }
   if (lo === undefined) {
-    const down = clamp(hi / 2, o);
+    const down = clamp(hi / o.growth, o);
     return down === hi ? undefined : down;
   }
   if (hi / lo <= o.resolution) return undefined;

@@ -19,13 +19,29 @@ export function renderResults(results: ResultsFile, chartFile: string | undefine
       "Load generator, broker and sinks share these cores.",
     "",
   ];
-  const bars = results.scenarios.flatMap((s) => s.bars);
+  const bars = allBars(results);
   if (bars.length > 0) lines.push("### Bars (PRODUCT.md §9)", "", ...barTable(bars), "");
   if (chartFile !== undefined) {
     lines.push(`![End-to-end latency percentiles against offered rate](${chartFile})`, "");
   }
   for (const s of results.scenarios) lines.push(...scenarioSection(s), "");
   return lines.join("\n");
+}
+
+/** The scenarios' bars plus the run-wide one: zero lost events in every Sluice scenario. */
+export function allBars(results: ResultsFile): BarCheck[] {
+  const bars = results.scenarios.flatMap((s) => s.bars);
+  const counted = results.scenarios.filter((s) => s.id !== "B0" && s.exports.lost !== undefined);
+  if (counted.length > 0) {
+    const lost = counted.map((s) => `${s.id} ${s.exports.lost}`).join(", ");
+    const dup = counted.reduce((a, s) => a + (s.exports.duplicates ?? 0), 0);
+    bars.push({
+      bar: "zero lost events in every scenario",
+      measured: `lost: ${lost}; duplicates in all: ${dup}`,
+      pass: counted.every((s) => s.exports.lost === 0),
+    });
+  }
+  return bars;
 }
 
 function barTable(bars: readonly BarCheck[]): string[] {

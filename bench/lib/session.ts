@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Routes } from "./accounting.js";
 import { type PipelineSpec, writePipeline } from "./manifests.js";
-import { runStep, type StepResult } from "./measure.js";
+import { runStep, type Step, type StepResult } from "./measure.js";
 import type { ScenarioReport, Series } from "./model.js";
 import {
   type BaselineKind,
@@ -81,6 +81,9 @@ export interface RampTarget {
   readonly label: string;
   readonly url: string;
   readonly process?: ProcessHandle;
+  /** The figure of the latest results file, if any: the search starts just below it. */
+  readonly hint: number | undefined;
+  /** Where to start without a hint (the search then doubles/halves). */
   readonly startRate: number;
   readonly payloadBytes: number;
   readonly expectPaths: readonly string[];
@@ -90,20 +93,41 @@ export interface RampTarget {
   readonly maxRate?: number;
 }
 
+/**
+ * One step with the profile's quiet-machine wait; a step disturbed by other work on the machine
+ * (more than the profile's share of foreign CPU) is run once more and the second result kept.
+ */
+export async function measureStep(
+  ctx: Context,
+  url: string,
+  step: Step,
+  process?: ProcessHandle,
+  rerun = true,
+): Promise<StepResult> {
+  const first = await runStep(url, ctx.sink, { quietWaitMs: ctx.profile.quietWaitMs, ...step }, process);
+  const foreign = first.machine?.foreignPct ?? 0;
+  if (!rerun || foreign <= ctx.profile.rerunForeignPct) return first;
+  ctx.log(`    (other work took ${foreign}% of the machine during the step: running it again)`);
+  const second = await runStep(url, ctx.sink, { quietWaitMs: ctx.profile.quietWaitMs * 2, ...step }, process);
+  return { ...second, rerunOf: { foreignPct: foreign, endToEnd: first.endToEnd } };
+}
+
 /** B1-style maximum sustainable throughput search against one target, logged step by step. */
 export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
   const p = ctx.profile.ramp;
   return ramp({
-    startRate: t.startRate,
+    // with a hint from the last run, a few small steps around it find the knee again
+    startRate: t.hint === undefined ? t.startRate : t.hint * 0.9,
+    growth: t.hint === undefined ? 2 : 1.3,
     minRate: 50,
     maxRate: t.maxRate ?? 40_000,
     maxSteps: t.maxSteps ?? p.maxSteps,
     resolution: p.resolution,
     budgetMs: p.budgetMs,
     step: (rate) =>
-      runStep(
+      measureStep(
+        ctx,
         t.url,
-        ctx.sink,
         {
           rate,
           warmupMs: p.warmupMs,
@@ -128,7 +152,7 @@ export function brief(r: StepResult): string {
   return (
     `[acc ${r.acceptedRate}/s, dlv ${r.deliveredRate}/s, e2e p50 ${r.endToEnd.p50} p99 ${r.endToEnd.p99} ms, ` +
     `pub p99 ${r.publish.p99} ms, lost ${r.lost}, dup ${r.duplicates}, cpu ${r.cpu.brokerUsPerEvent ?? "-"} µs/ev, ` +
-    `steal ${r.machine?.stealPct ?? "-"}%]`
+    `steal ${r.machine?.stealPct ?? "-"}%, foreign ${r.machine?.foreignPct ?? "-"}%]`
   );
 }
 
@@ -155,4 +179,21 @@ export function seriesOf(name: string, r: RampResult): Series {
     }))
     .sort((a, b) => a.rate - b.rate);
   return { name, points };
+}
+
+/** Lost and duplicated deliveries over Sluice's steps, for the "zero lost" bar of the whole run. */
+export function tally(...steps: readonly (StepResult | RampResult | undefined)[]): {
+  lost: number;
+  duplicates: number;
+} {
+  let lost = 0;
+  let duplicates = 0;
+  for (const s of steps) {
+    if (s === undefined) continue;
+    for (const r of "steps" in s ? s.steps.map((x) => x.result) : [s]) {
+      lost += r.lost;
+      duplicates += r.duplicates;
+    }
+  }
+  return { lost, duplicates };
 }

@@ -1,0 +1,107 @@
+import { fanOutPipeline } from "../lib/manifests.js";
+import type { BarCheck, Figure, Series } from "../lib/model.js";
+import { KB, payloadLabel, type Storage } from "../lib/profile.js";
+import type { RampResult } from "../lib/ramp.js";
+import {
+  type Context,
+  compactRamp,
+  rampTarget,
+  type Scenario,
+  type ScenarioOutput,
+  seriesOf,
+  tally,
+  withSluice,
+} from "../lib/session.js";
+
+const PATH = "/b1";
+const BAR_RATE = 4000;
+const BAR_SHARE = 0.6;
+
+/**
+ * B1: maximum sustainable throughput of `sluice run`, fan-out 1, for each storage and payload,
+ * next to the null broker of B0 at the same payload.
+ */
+export const b1: Scenario = {
+  id: "B1",
+  title: "Maximum sustainable throughput (fan-out 1)",
+  async run(ctx: Context): Promise<ScenarioOutput> {
+    const figures: Figure[] = [];
+    const series: Series[] = [];
+    const exports: Record<string, number> = {};
+    const details: Record<string, object> = {};
+    const ramps: RampResult[] = [];
+    for (const storage of ctx.profile.b1.storages) {
+      for (const bytes of ctx.profile.b1.payloads) {
+        const key = `${storage}.${bytes}`;
+        const baseline = ctx.exported("B0", `nullBroker.${bytes}`);
+        const r = await withSluice(ctx, storage, fanOutPipeline([ctx.sink.url(PATH)]), (sluice) =>
+          rampTarget(ctx, {
+            label: `${storage} ${payloadLabel(bytes)}`,
+            url: sluice.url,
+            process: sluice,
+            hint: ctx.exported("B1", key),
+            startRate: (baseline ?? 4000) * (bytes > 8 * KB ? 0.5 : 0.6),
+            payloadBytes: bytes,
+            expectPaths: [PATH],
+          }),
+        );
+        ramps.push(r);
+        details[key] = compactRamp(r);
+        if (r.maxRate !== undefined) exports[key] = r.maxRate;
+        figures.push(figure(storage, bytes, r, baseline));
+        if (bytes === KB) series.push(seriesOf(`sluice ${storage} (1 KB)`, r));
+      }
+    }
+    return {
+      figures,
+      bars: bars(exports, ctx.exported("B0", `nullBroker.${KB}`), details),
+      series,
+      notes: [
+        "Sustainable = end-to-end p99 ≤ 100 ms, ≥ 99% of offered events accepted (202), no 429, and " +
+          "deliveries keeping pace with acceptance over the second half of the step.",
+        "CPU is the broker process only, per accepted event, drain included; RSS is the broker's.",
+      ],
+      details,
+      exports: { ...exports, ...tally(...ramps) },
+    };
+  },
+};
+
+function figure(storage: Storage, bytes: number, r: RampResult, baseline: number | undefined): Figure {
+  const b = r.best;
+  return {
+    variant: `${storage}, ${payloadLabel(bytes)}`,
+    metric: "max sustainable rate",
+    value: r.maxRate ?? "none passed",
+    unit: "ev/s",
+    ...(baseline === undefined ? {} : { baseline: { name: "null broker", value: baseline } }),
+    ...(b === undefined
+      ? {}
+      : {
+          note:
+            `e2e p50/p99/p99.9 ${b.endToEnd.p50}/${b.endToEnd.p99}/${b.endToEnd.p999} ms; ` +
+            `${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; RSS ${b.peakRssMb ?? "?"} MB; lost ${b.lost}`,
+        }),
+  };
+}
+
+function bars(exports: Record<string, number>, nullBroker: number | undefined, details: object): BarCheck[] {
+  const key = `embedded.${KB}`;
+  if (!(key in details)) return [];
+  const rate = exports[key];
+  const out: BarCheck[] = [
+    {
+      bar: `embedded durable ≥ ${BAR_RATE.toLocaleString("en-US")} ev/s at p99 ≤ 100 ms (fan-out 1, 1 KB)`,
+      measured: rate === undefined ? "no rate passed" : `${rate.toLocaleString("en-US")} ev/s`,
+      pass: rate !== undefined && rate >= BAR_RATE,
+    },
+  ];
+  if (nullBroker !== undefined) {
+    out.push({
+      bar: `embedded ≥ ${BAR_SHARE * 100}% of the null-broker baseline`,
+      measured: `${Math.round(((rate ?? 0) / nullBroker) * 100)}% of ${nullBroker.toLocaleString("en-US")} ev/s`,
+      pass: (rate ?? 0) >= BAR_SHARE * nullBroker,
+    });
+  }
+  return out;
+}
