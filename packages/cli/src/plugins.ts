@@ -1,12 +1,19 @@
 import { createEmbeddedBackend } from "@sluice/broker-embedded";
 import { createMemoryBackend } from "@sluice/broker-memory";
+import { httpSourcePlugin } from "@sluice/source-http";
+import { pingSourcePlugin } from "@sluice/source-ping";
+import { processSourcePlugin } from "@sluice/source-process";
 import type { BrokerBackend, BrokerResource, Logger, SourcePlugin } from "@sluice/core";
 
 /**
  * The one place that knows every concrete plugin: broker backends by Knative broker class, and
  * source kinds. Adding a backend or a source means adding it here (and to package.json).
  */
-export const SOURCE_PLUGINS: readonly SourcePlugin[] = [];
+export const SOURCE_PLUGINS: readonly SourcePlugin[] = [
+  pingSourcePlugin,
+  httpSourcePlugin,
+  processSourcePlugin,
+];
 
 export type StorageKind = "embedded" | "memory";
 
