@@ -74,6 +74,8 @@ export type HttpHandler = (request: HttpRequest) => Promise<HttpResponse>;
 export interface ValidationContext {
   readonly namespace: string;
   readonly name: string;
+  /** `metadata.annotations` of the manifest (for plugin-specific annotations). */
+  readonly annotations: Readonly<Record<string, string>>;
   error(pointer: string, code: string, message: string, hint?: string): void;
   warning(pointer: string, code: string, message: string, hint?: string): void;
   /** Resolves a Destination-shaped value (`ref` and/or `uri`); reports and returns undefined if it cannot. */
@@ -98,4 +100,9 @@ export interface SourcePlugin<Spec = unknown> {
    */
   validate(spec: Readonly<Record<string, unknown>>, ctx: ValidationContext): Spec | undefined;
   create(resource: SourceResource<Spec>): Source;
+  /**
+   * The ingress paths a validated spec will mount (webhook sources), so the loader can report
+   * two sources on one path, or a path that is a broker address, before anything starts.
+   */
+  httpPaths?(spec: Spec): readonly string[];
 }

@@ -76,6 +76,8 @@ export const ManifestErrors = Object.freeze({
   UNUSED_SINK_FLAG: "SLUICE_ERR_MANIFEST_UNUSED_SINK_FLAG",
   /** A source plugin threw while validating (a bug in the plugin), or rejected without a reason. */
   PLUGIN_FAILED: "SLUICE_ERR_MANIFEST_PLUGIN_FAILED",
+  /** Two webhook sources on one path, or a path that is reserved or a broker address. */
+  PATH_CONFLICT: "SLUICE_ERR_MANIFEST_PATH_CONFLICT",
 } as const);
 
 export type ManifestErrorCode = (typeof ManifestErrors)[keyof typeof ManifestErrors];

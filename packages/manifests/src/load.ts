@@ -10,7 +10,7 @@ import { collectFiles, readTexts } from "./files.js";
 import { deepFreeze } from "./freeze.js";
 import { type Manifest, readManifest } from "./manifest.js";
 import { parseSinkFlags, SINK_FLAG_FILE } from "./sink-flags.js";
-import { validateSource } from "./source.js";
+import { checkHttpPaths, validateSource } from "./source.js";
 import { validateTrigger } from "./trigger.js";
 import { parseYamlText } from "./yaml-parse.js";
 
@@ -115,15 +115,20 @@ function validateAll(ctx: LoadContext, manifests: readonly Manifest[]): Resource
   }
   const triggers: TriggerResource[] = [];
   const sources: SourceResource[] = [];
+  const withManifests: { resource: SourceResource; manifest: Manifest }[] = [];
   for (const m of checked) {
     if (m.role === "Trigger") {
       const trigger = validateTrigger(ctx, m, byId);
       if (trigger !== undefined) triggers.push(trigger);
     } else if (m.role === "source") {
       const source = validateSource(ctx, m);
-      if (source !== undefined) sources.push(source);
+      if (source !== undefined) {
+        sources.push(source);
+        withManifests.push({ resource: source, manifest: m });
+      }
     }
   }
+  checkHttpPaths(ctx, withManifests, new Set(brokers.map((b) => b.id)));
   for (const m of checked) warnIgnored(ctx, m);
   return { brokers, triggers, sources };
 }

@@ -43,6 +43,7 @@ function validationContext(ctx: LoadContext, m: Manifest): ValidationContext {
   return {
     namespace: m.namespace,
     name: m.name,
+    annotations: m.annotations,
     error: (pointer, code, message, hint) => m.r.error(pointer, code, message, hint),
     warning: (pointer, code, message, hint) => m.r.warning(pointer, code, message, hint),
     destination(pointer, value) {
@@ -117,4 +118,55 @@ export function validateSource(ctx: LoadContext, m: Manifest): SourceResource | 
     annotations: m.annotations,
     location: m.location,
   };
+}
+
+const RESERVED_PATHS = new Set(["/", "/healthz", "/readyz", "/metrics"]);
+
+/**
+ * Webhook sources share the ingress port with the brokers: two sources on one path, a path that
+ * is a broker address (`/<namespace>/<broker>`) or a reserved path would fail at start, so they
+ * are reported at load.
+ */
+export function checkHttpPaths(
+  ctx: LoadContext,
+  sources: readonly { resource: SourceResource; manifest: Manifest }[],
+  brokerIds: ReadonlySet<string>,
+): void {
+  const owners = new Map<string, string>();
+  for (const { resource, manifest } of sources) {
+    const plugin = manifest.plugin;
+    if (plugin?.httpPaths === undefined) continue;
+    for (const path of plugin.httpPaths(resource.spec)) {
+      const trimmed = path.endsWith("/") && path.length > 1 ? path.slice(0, -1) : path;
+      const parts = trimmed.split("/");
+      const owner = owners.get(trimmed);
+      if (owner !== undefined) {
+        manifest.r.error(
+          "/spec",
+          ManifestErrors.PATH_CONFLICT,
+          `path ${path} is already served by ${owner}`,
+          "give each webhook source its own path",
+          { at: "key" },
+        );
+      } else if (RESERVED_PATHS.has(trimmed)) {
+        manifest.r.error(
+          "/spec",
+          ManifestErrors.PATH_CONFLICT,
+          `path ${path} is reserved by Sluice`,
+          "pick another path, e.g. /webhooks/<name>",
+          { at: "key" },
+        );
+      } else if (parts.length === 3 && brokerIds.has(`${parts[1]}/${parts[2]}`)) {
+        manifest.r.error(
+          "/spec",
+          ManifestErrors.PATH_CONFLICT,
+          `path ${path} is the address of broker ${parts[1]}/${parts[2]}`,
+          "pick a path that is not /<namespace>/<broker>, e.g. /webhooks/<name>",
+          { at: "key" },
+        );
+      } else {
+        owners.set(trimmed, `${resource.kind} ${resource.id}`);
+      }
+    }
+  }
 }

@@ -321,4 +321,45 @@ spec:
     options: { plugins },
     expect: `error ${E.PLUGIN_FAILED} 5:1 /spec`,
   },
+  {
+    code: E.PATH_CONFLICT,
+    name: "two webhook sources on one path",
+    yaml: plusBroker(`
+apiVersion: sources.example.dev/v1
+kind: TickSource
+metadata:
+  name: a
+spec:
+  interval: PT1S
+  path: /hook
+  sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+---
+apiVersion: sources.example.dev/v1
+kind: TickSource
+metadata:
+  name: b
+spec:
+  interval: PT1S
+  path: /hook
+  sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+`),
+    options: { plugins },
+    expect: `error ${E.PATH_CONFLICT} 14:1 /spec`,
+  },
+  {
+    code: E.PATH_CONFLICT,
+    name: "a webhook path that is a broker address",
+    yaml: plusBroker(`
+apiVersion: sources.example.dev/v1
+kind: TickSource
+metadata:
+  name: a
+spec:
+  interval: PT1S
+  path: /default/default
+  sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+`),
+    options: { plugins },
+    expect: `error ${E.PATH_CONFLICT} 5:1 /spec`,
+  },
 ];

@@ -5,6 +5,7 @@ export interface TickSpec {
   readonly token: SecretValue | undefined;
   readonly target: Destination | undefined;
   readonly labels: readonly string[];
+  readonly path: string | undefined;
 }
 
 /**
@@ -17,7 +18,7 @@ export const tickPlugin: SourcePlugin<TickSpec> = {
   kind: "TickSource",
   validate(spec, ctx) {
     for (const key of Object.keys(spec)) {
-      if (!["interval", "token", "target", "labels", "crash", "silent"].includes(key)) {
+      if (!["interval", "token", "target", "labels", "crash", "silent", "path"].includes(key)) {
         ctx.warning(`/spec/${key}`, "TICK_UNKNOWN", `unknown field ${key}`);
       }
     }
@@ -34,8 +35,9 @@ export const tickPlugin: SourcePlugin<TickSpec> = {
     if (spec.token !== undefined && token === undefined) return undefined;
     if (spec.target !== undefined && target === undefined) return undefined;
     const labels = Array.isArray(spec.labels) ? spec.labels.map(String) : [];
-    return { intervalMs, token, target, labels };
+    return { intervalMs, token, target, labels, path: typeof spec.path === "string" ? spec.path : undefined };
   },
+  httpPaths: (spec) => (spec.path === undefined ? [] : [spec.path]),
   create(): Source {
     return { start: async () => {}, close: async () => {} };
   },

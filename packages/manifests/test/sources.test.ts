@@ -63,6 +63,7 @@ describe("sources through a plugin", () => {
     );
     assert.deepEqual(source?.spec, {
       intervalMs: 2000,
+      path: undefined,
       token: undefined,
       target: undefined,
       labels: ["a", "b"],

@@ -8,4 +8,5 @@ export const httpSourcePlugin: SourcePlugin<HttpSourceSpec> = Object.freeze({
   kind: "HttpSource",
   validate: validateHttpSpec,
   create: (resource: SourceResource<HttpSourceSpec>) => createHttpSource(resource),
+  httpPaths: (spec: HttpSourceSpec) => [spec.path],
 });

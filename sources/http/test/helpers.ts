@@ -43,6 +43,7 @@ export function recordValidation(): ValidationContext & { readonly diagnostics: 
   return {
     namespace: "hooks",
     name: "github",
+    annotations: {},
     diagnostics,
     error,
     warning: (pointer, code, message) =>

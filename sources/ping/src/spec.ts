@@ -2,6 +2,7 @@ import { isSluiceError, type ValidationContext } from "@sluice/core";
 import { type CronSchedule, parseCron, splitTimeZonePrefix } from "./cron.js";
 import { PingErrors } from "./errors.js";
 import { nextTick } from "./next-tick.js";
+import { CATCH_UP_ANNOTATION, catchUpWindow } from "./ping-source.js";
 import { loadTimeZone, type TimeZone } from "./time-zone.js";
 
 /** A validated PingSource spec: the schedule and time zone parsed once, the data decoded once. */
@@ -30,6 +31,7 @@ export function validatePingSpec(
   spec: Readonly<Record<string, unknown>>,
   ctx: ValidationContext,
 ): PingSpec | undefined {
+  checkCatchUp(ctx);
   for (const key of Object.keys(spec)) {
     if (FIELDS.includes(key)) continue;
     ctx.warning(
@@ -191,4 +193,18 @@ function pointerPath(pointer: string): string {
 
 function escapePointer(key: string): string {
   return key.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+/** The catch-up annotation is checked at load, so `sluice validate` reports it with its line. */
+function checkCatchUp(ctx: ValidationContext): void {
+  try {
+    catchUpWindow(ctx.annotations);
+  } catch (error) {
+    ctx.error(
+      `/metadata/annotations/${escapePointer(CATCH_UP_ANNOTATION)}`,
+      PingErrors.INVALID_CATCH_UP,
+      (error as Error).message,
+      "use a positive ISO-8601 duration such as PT1H or P1D",
+    );
+  }
 }

@@ -10,11 +10,14 @@ export interface Diagnostic {
 }
 
 /** A ValidationContext that records diagnostics (what the manifest loader would print). */
-export function recordValidation(): ValidationContext & { readonly diagnostics: Diagnostic[] } {
+export function recordValidation(
+  annotations: Readonly<Record<string, string>> = {},
+): ValidationContext & { readonly diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   return {
     namespace: "default",
     name: "test",
+    annotations,
     diagnostics,
     error: (pointer, code, message) => void diagnostics.push({ severity: "error", pointer, code, message }),
     warning: (pointer, code, message) =>

@@ -183,3 +183,25 @@ describe("validatePingSpec: warnings keep Knative-valid manifests loading", () =
     });
   }
 });
+
+describe("validatePingSpec: the catch-up annotation is checked at load", () => {
+  const pointer = "/metadata/annotations/sources.sluice.dev~1catch-up";
+  for (const [value, ok] of [
+    ["PT1H", true],
+    ["P1D", true],
+    ["an hour", false],
+    ["PT0S", false],
+  ] as const) {
+    it(`${value} → ${ok ? "accepted" : "error"}`, () => {
+      const ctx = recordValidation({ "sources.sluice.dev/catch-up": value });
+      validatePingSpec({ schedule: "* * * * *" }, ctx);
+      const errors = ctx.diagnostics.filter((d) => d.severity === "error");
+      if (ok) assert.deepEqual(errors, []);
+      else {
+        assert.equal(errors.length, 1);
+        assert.equal(errors[0]?.pointer, pointer);
+        assert.equal(errors[0]?.code, "SLUICE_ERR_PING_INVALID_CATCH_UP");
+      }
+    });
+  }
+});

@@ -31,6 +31,7 @@ export function recordValidation(): ValidationContext & { readonly diagnostics: 
   return {
     namespace: "default",
     name: "worker",
+    annotations: {},
     diagnostics,
     error,
     warning: (pointer, code) => void diagnostics.push({ severity: "warning", pointer, code }),
