@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbeddedBackend } from "@sluice/broker-embedded";
 import { createMemoryBackend } from "@sluice/broker-memory";
-import type { BrokerBackend } from "@sluice/core";
+import type { BrokerBackend, SourcePlugin } from "@sluice/core";
 import { formatDiagnostic, loadManifestTexts } from "@sluice/manifests";
 import { createRuntime, type Runtime, type RuntimeLimits } from "@sluice/runtime";
 import { request } from "undici";
@@ -22,6 +22,9 @@ export interface PipelineOptions {
   readonly storage?: "memory" | "embedded";
   readonly limits?: Partial<RuntimeLimits>;
   readonly backend?: BrokerBackend;
+  readonly plugins?: readonly SourcePlugin[];
+  readonly sinks?: readonly string[];
+  readonly dataDir?: string;
 }
 
 /** Starts a runtime on a free port with the manifests in `yaml` (a multi-document YAML text). */
@@ -40,11 +43,17 @@ export async function startPipeline(yaml: string, options: PipelineOptions = {})
   const runtime = createRuntime({
     port: 0,
     backendFor: () => chosen,
+    ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     limits: { shutdownGraceMs: 200, ...options.limits },
   });
   const url = await runtime.listen();
   const load = (text: string) => {
-    const result = loadManifestTexts([{ file: "test.yaml", text }], { ingressUrl: url });
+    const result = loadManifestTexts([{ file: "test.yaml", text }], {
+      ingressUrl: url,
+      ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
+      ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
+    });
     if (result.resources === undefined) {
       throw new Error(`invalid test manifests:\n${result.diagnostics.map(formatDiagnostic).join("\n")}`);
     }

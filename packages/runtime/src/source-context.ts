@@ -12,7 +12,7 @@ import {
   silentLogger,
   withAttributes,
 } from "@sluice/core";
-import { request } from "undici";
+import { Agent, request } from "undici";
 import { RuntimeErrors } from "./errors.js";
 
 export interface EmitRetry {
@@ -58,6 +58,8 @@ const RETRYABLE = new Set([404, 408, 409, 429]);
  */
 export function createSourceContext(options: SourceContextOptions): HostedSourceContext {
   const controller = new AbortController();
+  // Each source gets its own connection pool, so closing the source closes its sockets too.
+  let agent: Agent | undefined;
   const logger = options.logger ?? silentLogger;
   const retry = options.retry ?? DEFAULT_EMIT_RETRY;
   const overrides = Object.keys(options.ceOverrides).length > 0 ? options.ceOverrides : undefined;
@@ -68,7 +70,9 @@ export function createSourceContext(options: SourceContextOptions): HostedSource
     const broker = options.sink.broker;
     if (broker !== undefined && options.ingest !== undefined) return options.ingest(broker, event);
     const { headers, body } = encodeBinary(event);
+    agent ??= new Agent({ keepAliveTimeout: 10_000 });
     const response = await request(options.sink.url, {
+      dispatcher: agent,
       method: "POST",
       headers,
       body: body === undefined ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
@@ -121,6 +125,9 @@ export function createSourceContext(options: SourceContextOptions): HostedSource
     },
     async close() {
       controller.abort();
+      const closing = agent;
+      agent = undefined;
+      await closing?.close();
     },
   };
   return context;
