@@ -205,8 +205,13 @@ function walkPrefixes(
     if (node.bucket !== undefined) visit(node.bucket, attributes, epoch, out);
     if (node.children === undefined || pos >= value.length) return;
     const child = node.children.get(value.charCodeAt(pos));
-    if (child === undefined || !value.startsWith(child.text, pos)) return;
-    pos += child.text.length;
+    if (child === undefined) return;
+    // The map key matched the edge's first character; try its last before comparing it all.
+    const text = child.text;
+    const last = pos + text.length - 1;
+    if (last >= value.length || value.charCodeAt(last) !== text.charCodeAt(text.length - 1)) return;
+    if (text.length > 2 && !value.startsWith(text, pos)) return;
+    pos = last + 1;
     node = child;
   }
 }
@@ -225,8 +230,13 @@ function walkSuffixes(
     if (node.bucket !== undefined) visit(node.bucket, attributes, epoch, out);
     if (node.children === undefined || end <= 0) return;
     const child = node.children.get(value.charCodeAt(end - 1));
-    if (child === undefined || !value.endsWith(child.text, end)) return;
-    end -= child.text.length;
+    if (child === undefined) return;
+    // The map key matched the edge's last character; try its first before comparing it all.
+    const text = child.text;
+    const first = end - text.length;
+    if (first < 0 || value.charCodeAt(first) !== text.charCodeAt(0)) return;
+    if (text.length > 2 && !value.endsWith(text, end)) return;
+    end = first;
     node = child;
   }
 }
