@@ -1,9 +1,9 @@
 import { createEmbeddedBackend } from "@sluice/broker-embedded";
 import { createMemoryBackend } from "@sluice/broker-memory";
+import type { BrokerBackend, BrokerResource, Logger, SourcePlugin } from "@sluice/core";
 import { httpSourcePlugin } from "@sluice/source-http";
 import { pingSourcePlugin } from "@sluice/source-ping";
 import { processSourcePlugin } from "@sluice/source-process";
-import type { BrokerBackend, BrokerResource, Logger, SourcePlugin } from "@sluice/core";
 
 /**
  * The one place that knows every concrete plugin: broker backends by Knative broker class, and

@@ -128,7 +128,7 @@ function validateAll(ctx: LoadContext, manifests: readonly Manifest[]): Resource
       }
     }
   }
-  checkHttpPaths(ctx, withManifests, new Set(brokers.map((b) => b.id)));
+  checkHttpPaths(withManifests, new Set(brokers.map((b) => b.id)));
   for (const m of checked) warnIgnored(ctx, m);
   return { brokers, triggers, sources };
 }

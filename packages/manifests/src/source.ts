@@ -128,7 +128,6 @@ const RESERVED_PATHS = new Set(["/", "/healthz", "/readyz", "/metrics"]);
  * are reported at load.
  */
 export function checkHttpPaths(
-  ctx: LoadContext,
   sources: readonly { resource: SourceResource; manifest: Manifest }[],
   brokerIds: ReadonlySet<string>,
 ): void {
