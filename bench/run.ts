@@ -112,8 +112,8 @@ async function runScenario(scenario: Scenario, ctx: Context): Promise<ScenarioRe
   }
 }
 
-function selectScenarios(only: string | undefined): readonly Scenario[] {
-  if (only === undefined) return SCENARIOS;
+function selectScenarios(profile: Profile, only: string | undefined): readonly Scenario[] {
+  if (only === undefined) return SCENARIOS.filter((s) => profile.scenarios.includes(s.id));
   const ids = only.split(",").map((s) => s.trim().toUpperCase());
   const unknown = ids.filter((id) => !SCENARIOS.some((s) => s.id === id));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}`);
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   if (profile === undefined) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(", ")}`);
   if (!existsSync(CLI.replace("bin/sluice.js", "dist/main.js")))
     throw new Error("build first: npm run build");
-  const scenarios = selectScenarios(values.only);
+  const scenarios = selectScenarios(profile, values.only);
   const previous = latestResults();
   const startedAt = new Date();
   const ticks = cpuTicks();
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
   const profDir = join(RESULTS_DIR, "profiles", stamp);
   if (values["cpu-prof"]) mkdirSync(profDir, { recursive: true });
   let sink: SinkHandle | undefined;
+  const budget = { quietMs: profile.quietBudgetMs, reruns: profile.maxReruns };
   try {
     sink = await startSink();
     const ctx: Context = {
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
         reports.find((r) => r.id === scenario)?.exports[name] ??
         previous?.scenarios.find((r) => r.id === scenario)?.exports[name],
       sluiceNodeArgs: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
+      budget,
     };
     log(`profile ${profile.name}: ${scenarios.map((s) => s.id).join(", ")}`);
     for (const scenario of scenarios) reports.push(await runScenario(scenario, ctx));
@@ -166,6 +168,10 @@ async function main(): Promise<void> {
     commit: gitCommit(),
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    noise: {
+      quietWaitS: Math.round((profile.quietBudgetMs - budget.quietMs) / 1000),
+      reruns: profile.maxReruns - budget.reruns,
+    },
     scenarios: reports,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -64,142 +64,173 @@ export interface RunningGenerator {
   readonly done: Promise<GeneratorResult>;
 }
 
-const BASE_HEADERS = {
-  "ce-specversion": "1.0",
-  "ce-source": "/bench",
-  "ce-type": "bench.event",
-  "content-type": "application/octet-stream",
-};
+const BASE_HEADERS: readonly string[] = [
+  "ce-specversion",
+  "1.0",
+  "ce-source",
+  "/bench",
+  "ce-type",
+  "bench.event",
+  "content-type",
+  "application/octet-stream",
+];
 
 /**
  * Open-loop, constant-arrival load (wrk2/vegeta style, not autocannon's per-second bursts): the
- * i-th request is due at start + i/rate whether or not earlier ones were answered, and its latency
- * is measured from that due time, so a stalled target shows up as latency instead of a slower
- * request rate. Requests waiting for a free connection are part of that latency too.
+ * i-th request is due at its planned time whether or not earlier ones were answered, and its
+ * latency is measured from that due time, so a stalled target shows up as latency instead of a
+ * slower request rate. Requests waiting for a free connection are part of that latency too.
+ * Requests go out through undici's `dispatch` with flat header arrays: the generator shares the
+ * machine with what it measures, so every microsecond it saves is left to the broker.
  */
-export function startGenerator(options: GeneratorOptions): RunningGenerator {
-  const url = new URL(options.url);
-  if (url.hostname !== "127.0.0.1") throw new Error(`load targets 127.0.0.1 only, not ${url.hostname}`);
-  const pool = new Pool(url.origin, {
-    connections: options.connections ?? 64,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    // a hung target must not hang the run: every request ends within 30 s, as an error
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
-  });
-  const path = url.pathname + url.search;
-  const payload = Buffer.alloc(options.payloadBytes, "x");
-  const due = dueTimes(options.phases ?? [{ rate: options.rate, durationMs: options.durationMs }]);
-  const total = due.length;
-  const firstSeq = options.firstSeq ?? 0;
-  const accepted = new Uint8Array(total);
-  const latency = new Histogram();
-  const sendDelay = new Histogram();
-  const statuses: Record<string, number> = {};
-  const maxOutstanding = options.maxOutstanding ?? 20_000;
-  const counters = { errors: 0, skipped: 0, outstanding: 0, next: 0, completed: 0, accepted: 0, rejected: 0 };
-  const start = nowMs() + 5;
-  let finished!: () => void;
-  const allDone = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  const complete = () => {
-    counters.completed += 1;
-    if (counters.completed === total) finished();
-  };
+class LoadGenerator implements RunningGenerator {
+  readonly done: Promise<GeneratorResult>;
+  readonly #o: GeneratorOptions;
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #payload: Buffer;
+  readonly #due: Float64Array;
+  readonly #start = nowMs() + 5;
+  readonly #accepted: Uint8Array;
+  readonly #latency = new Histogram();
+  readonly #sendDelay = new Histogram();
+  readonly #statuses: Record<string, number> = {};
+  readonly #c = { errors: 0, skipped: 0, outstanding: 0, next: 0, completed: 0, accepted: 0, rejected: 0 };
+  #timer: NodeJS.Timeout | undefined;
+  #finished!: () => void;
 
-  const onResponse = (i: number, due: number, status: number) => {
-    latency.record((nowMs() - due) * 1000);
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status === 202) {
-      accepted[i] = 1;
-      counters.accepted += 1;
-    } else counters.rejected += 1;
-  };
+  constructor(options: GeneratorOptions) {
+    const url = new URL(options.url);
+    if (url.hostname !== "127.0.0.1") throw new Error(`load targets 127.0.0.1 only, not ${url.hostname}`);
+    this.#o = options;
+    this.#pool = new Pool(url.origin, {
+      connections: options.connections ?? 64,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      // a hung target must not hang the run: every request ends within 30 s, as an error
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    this.#path = url.pathname + url.search;
+    this.#payload = Buffer.alloc(options.payloadBytes, "x");
+    this.#due = dueTimes(options.phases ?? [{ rate: options.rate, durationMs: options.durationMs }]);
+    this.#accepted = new Uint8Array(this.#due.length);
+    const allDone = new Promise<void>((resolve) => {
+      this.#finished = resolve;
+    });
+    this.done = allDone.then(() => this.#result());
+    this.#timer = setTimeout(() => this.#tick(), 5);
+  }
 
-  const fire = (i: number, dueAt: number) => {
-    const seq = firstSeq + i;
-    if (counters.outstanding >= maxOutstanding) {
-      counters.skipped += 1;
-      complete();
-      return;
-    }
-    counters.outstanding += 1;
-    sendDelay.record((nowMs() - dueAt) * 1000);
-    const headers: Record<string, string> = {
-      ...BASE_HEADERS,
-      ...options.attributes?.(seq),
-      "ce-id": `${options.runId}-${seq}`,
-      "ce-benchts": dueAt.toFixed(3),
-    };
-    pool
-      .request({ method: "POST", path, headers, body: payload })
-      .then(
-        async (res) => {
-          await res.body.dump();
-          onResponse(i, dueAt, res.statusCode);
-        },
-        () => {
-          counters.errors += 1;
-        },
-      )
-      .finally(() => {
-        counters.outstanding -= 1;
-        complete();
-      });
-  };
+  progress(): GeneratorProgress {
+    const c = this.#c;
+    return { due: c.next, accepted: c.accepted, rejected: c.rejected, outstanding: c.outstanding };
+  }
 
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
+  #tick(): void {
+    const c = this.#c;
+    const total = this.#due.length;
     const now = nowMs();
-    while (counters.next < total) {
-      const dueAt = start + (due[counters.next] as number);
+    while (c.next < total) {
+      const dueAt = this.#start + (this.#due[c.next] as number);
       if (dueAt > now) break;
-      fire(counters.next, dueAt);
-      counters.next += 1;
+      this.#fire(c.next, dueAt);
+      c.next += 1;
     }
-    if (options.signal?.aborted === true) {
+    if (this.#o.signal?.aborted === true) {
       // stop offering: the rest count as skipped so `done` still resolves
-      while (counters.next < total) {
-        counters.next += 1;
-        counters.skipped += 1;
-        complete();
+      while (c.next < total) {
+        c.next += 1;
+        c.skipped += 1;
+        this.#complete();
       }
       return;
     }
-    if (counters.next < total)
-      timer = setTimeout(tick, Math.max(0, Math.min(1, start + (due[counters.next] as number) - nowMs())));
-  };
-  timer = setTimeout(tick, 5);
+    if (c.next < total) {
+      const wait = this.#start + (this.#due[c.next] as number) - nowMs();
+      this.#timer = setTimeout(() => this.#tick(), Math.max(0, Math.min(1, wait)));
+    }
+  }
 
-  const done = allDone.then(async () => {
-    const elapsedMs = nowMs() - start;
-    if (timer !== undefined) clearTimeout(timer);
-    await pool.close();
+  #fire(i: number, dueAt: number): void {
+    const c = this.#c;
+    if (c.outstanding >= (this.#o.maxOutstanding ?? 20_000)) {
+      c.skipped += 1;
+      this.#complete();
+      return;
+    }
+    c.outstanding += 1;
+    this.#sendDelay.record((nowMs() - dueAt) * 1000);
+    const seq = (this.#o.firstSeq ?? 0) + i;
+    const headers = [...BASE_HEADERS, "ce-id", `${this.#o.runId}-${seq}`, "ce-benchts", dueAt.toFixed(3)];
+    const extra = this.#o.attributes?.(seq);
+    // extra attributes replace the base ones (a second ce-type header would be joined, not replaced)
+    if (extra !== undefined)
+      for (const k in extra) {
+        const at = headers.indexOf(k);
+        if (at >= 0 && at % 2 === 0) headers[at + 1] = extra[k] as string;
+        else headers.push(k, extra[k] as string);
+      }
+    let status = 0;
+    this.#pool.dispatch(
+      { method: "POST", path: this.#path, headers, body: this.#payload },
+      {
+        // undici takes a handler as the new (controller) kind only when it has onRequestStart
+        onRequestStart: () => {},
+        onResponseStart: (_controller, statusCode) => {
+          status = statusCode;
+        },
+        onResponseEnd: () => this.#answered(i, dueAt, status),
+        onResponseError: () => this.#failed(),
+      },
+    );
+  }
+
+  #answered(i: number, dueAt: number, status: number): void {
+    this.#latency.record((nowMs() - dueAt) * 1000);
+    this.#statuses[status] = (this.#statuses[status] ?? 0) + 1;
+    if (status === 202) {
+      this.#accepted[i] = 1;
+      this.#c.accepted += 1;
+    } else this.#c.rejected += 1;
+    this.#c.outstanding -= 1;
+    this.#complete();
+  }
+
+  #failed(): void {
+    this.#c.errors += 1;
+    this.#c.outstanding -= 1;
+    this.#complete();
+  }
+
+  #complete(): void {
+    this.#c.completed += 1;
+    if (this.#c.completed === this.#due.length) this.#finished();
+  }
+
+  async #result(): Promise<GeneratorResult> {
+    const elapsedMs = nowMs() - this.#start;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    await this.#pool.close();
+    const c = this.#c;
     return {
-      sent: total - counters.skipped,
-      offered: total,
-      skipped: counters.skipped,
-      statuses,
-      errors: counters.errors,
-      latency,
-      sendDelay,
-      accepted,
-      acceptedCount: counters.accepted,
-      firstSeq,
+      sent: this.#due.length - c.skipped,
+      offered: this.#due.length,
+      skipped: c.skipped,
+      statuses: this.#statuses,
+      errors: c.errors,
+      latency: this.#latency,
+      sendDelay: this.#sendDelay,
+      accepted: this.#accepted,
+      acceptedCount: c.accepted,
+      firstSeq: this.#o.firstSeq ?? 0,
       elapsedMs,
     };
-  });
-  return {
-    progress: () => ({
-      due: counters.next,
-      accepted: counters.accepted,
-      rejected: counters.rejected,
-      outstanding: counters.outstanding,
-    }),
-    done,
-  };
+  }
+}
+
+export function startGenerator(options: GeneratorOptions): RunningGenerator {
+  return new LoadGenerator(options);
 }
 
 /** Intended send offsets (ms from the start) of every request: evenly spaced within each phase. */

@@ -46,6 +46,8 @@ export interface TimelinePoint {
 export interface CpuCost {
   /** Broker CPU (µs) per accepted event, including the drain. */
   readonly brokerUsPerEvent: number | undefined;
+  /** Of which in the kernel (sockets, file writes, fdatasync). */
+  readonly brokerSysUsPerEvent?: number | undefined;
   /** Sink CPU (µs) per delivery. */
   readonly sinkUsPerDelivery: number | undefined;
   /** Load generator CPU (µs) per request sent. */
@@ -211,6 +213,11 @@ function cpuCost(before: Samples, after: Samples, result: GeneratorResult, deliv
     a === undefined || b === undefined || n <= 0 ? undefined : Math.round(((b.cpuMs - a.cpuMs) * 1000) / n);
   return {
     brokerUsPerEvent: per(before.broker, after.broker, result.acceptedCount),
+    brokerSysUsPerEvent: per(
+      before.broker && { ...before.broker, cpuMs: before.broker.sysMs },
+      after.broker && { ...after.broker, cpuMs: after.broker.sysMs },
+      result.acceptedCount,
+    ),
     sinkUsPerDelivery: per(before.sink, after.sink, delivered),
     generatorUsPerEvent: per(before.self, after.self, result.sent),
   };

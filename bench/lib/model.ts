@@ -46,5 +46,7 @@ export interface ResultsFile {
   readonly commit: string;
   readonly startedAt: string;
   readonly durationS: number;
+  /** What the run spent waiting for a quiet machine, and how many disturbed steps it ran again. */
+  readonly noise: { readonly quietWaitS: number; readonly reruns: number };
   readonly scenarios: readonly ScenarioReport[];
 }

@@ -287,8 +287,10 @@ function readyUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
 export interface ProcSample {
   /** Resident memory, MiB. */
   readonly rssMb: number;
-  /** CPU time used so far (user + system), ms. */
+  /** CPU time used so far (user + system, all threads), ms. */
   readonly cpuMs: number;
+  /** Of which in the kernel (syscalls: sockets, writes, fdatasync), ms. */
+  readonly sysMs: number;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -299,10 +301,12 @@ export function sampleProc(pid: number): ProcSample {
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { rssMb: Math.round(rssKb / 102.4) / 10, cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
+    const sys = Number(fields[12]);
+    const ticks = Number(fields[11]) + sys;
+    const ms = (t: number) => (t * 1000) / TICKS_PER_SECOND;
+    return { rssMb: Math.round(rssKb / 102.4) / 10, cpuMs: ms(ticks), sysMs: ms(sys) };
   } catch {
-    return { rssMb: 0, cpuMs: 0 };
+    return { rssMb: 0, cpuMs: 0, sysMs: 0 };
   }
 }
 
@@ -312,5 +316,6 @@ export function sampleSelf(): ProcSample {
   return {
     rssMb: Math.round(process.memoryUsage.rss() / 104857.6) / 10,
     cpuMs: (usage.user + usage.system) / 1000,
+    sysMs: usage.system / 1000,
   };
 }

@@ -1,10 +1,16 @@
 /** How long each kind of step runs, and which variants a profile covers. */
 export interface Profile {
   readonly name: "full" | "quick";
+  /** The scenarios the profile runs when no --only is given. */
+  readonly scenarios: readonly string[];
   /** Longest wait for a quiet machine before each step (the machine may be shared). */
   readonly quietWaitMs: number;
+  /** All waits for a quiet machine together, so a busy machine cannot stretch the run without end. */
+  readonly quietBudgetMs: number;
   /** Re-runs (at most once) a step whose machine was this busy with other work, percent. */
   readonly rerunForeignPct: number;
+  /** At most this many re-runs per run. */
+  readonly maxReruns: number;
   readonly ramp: {
     readonly warmupMs: number;
     readonly durationMs: number;
@@ -22,7 +28,8 @@ export interface Profile {
     readonly nullIngress: boolean;
   };
   readonly b1: { readonly storages: readonly Storage[]; readonly payloads: readonly number[] };
-  readonly b2: { readonly storages: readonly Storage[] };
+  /** halfOfB1: also measure at 50% of B1's maximum, next to 1,000 ev/s. */
+  readonly b2: { readonly storages: readonly Storage[]; readonly halfOfB1: boolean };
   readonly b3: { readonly fanOuts: readonly number[] };
   readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean };
   readonly b5: { readonly modes: readonly ("500" | "hang")[] };
@@ -35,30 +42,37 @@ export const KB = 1024;
 export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
   full: {
     name: "full",
-    quietWaitMs: 30_000,
+    scenarios: ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7"],
+    quietWaitMs: 20_000,
+    quietBudgetMs: 120_000,
     rerunForeignPct: 20,
-    ramp: { warmupMs: 1500, durationMs: 4000, maxSteps: 7, resolution: 1.15, budgetMs: 75_000 },
-    fixed: { warmupMs: 2000, durationMs: 10_000 },
+    maxReruns: 8,
+    ramp: { warmupMs: 1500, durationMs: 4000, maxSteps: 6, resolution: 1.15, budgetMs: 60_000 },
+    fixed: { warmupMs: 2000, durationMs: 8000 },
     backlog: { beforeMs: 5000, downMs: 20_000, afterMs: 20_000 },
     overload: { beforeMs: 5000, overloadMs: 20_000, afterMs: 15_000 },
     b0: { payloads: [100, KB, 64 * KB], direct: true, nullIngress: true },
     b1: { storages: ["memory", "embedded"], payloads: [100, KB, 64 * KB] },
-    b2: { storages: ["embedded", "memory"] },
+    b2: { storages: ["embedded", "memory"], halfOfB1: true },
     b3: { fanOuts: [1, 10, 50] },
     b4: { counts: [1, 100, 1000, 10_000], cesql: true },
     b5: { modes: ["500", "hang"] },
   },
   quick: {
     name: "quick",
+    // the scenarios with a bar of PRODUCT.md §9, shortened
+    scenarios: ["B0", "B1", "B2", "B4", "B5", "B7"],
     quietWaitMs: 5_000,
+    quietBudgetMs: 20_000,
     rerunForeignPct: 30,
-    ramp: { warmupMs: 1000, durationMs: 2500, maxSteps: 5, resolution: 1.25, budgetMs: 30_000 },
+    maxReruns: 2,
+    ramp: { warmupMs: 1000, durationMs: 2500, maxSteps: 4, resolution: 1.25, budgetMs: 25_000 },
     fixed: { warmupMs: 1000, durationMs: 5000 },
     backlog: { beforeMs: 2000, downMs: 5000, afterMs: 5000 },
     overload: { beforeMs: 2000, overloadMs: 5000, afterMs: 5000 },
     b0: { payloads: [KB], direct: false, nullIngress: false },
     b1: { storages: ["embedded"], payloads: [KB] },
-    b2: { storages: ["embedded"] },
+    b2: { storages: ["embedded"], halfOfB1: false },
     b3: { fanOuts: [10] },
     b4: { counts: [1, 10_000], cesql: false },
     b5: { modes: ["500"] },

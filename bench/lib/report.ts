@@ -16,7 +16,9 @@ export function renderResults(results: ResultsFile, chartFile: string | undefine
     "",
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GiB, ${m.platform}, Node ${m.node}. ` +
       `Whole-run CPU: ${fmt(m.busyPct)}% busy, ${fmt(m.stealPct)}% stolen by the hypervisor. ` +
-      "Load generator, broker and sinks share these cores.",
+      "Load generator, broker and sinks share these cores. " +
+      `Steps waited ${results.noise.quietWaitS} s in all for the machine to be quiet; ` +
+      `${results.noise.reruns} step(s) disturbed by other work were run again.`,
     "",
   ];
   const bars = allBars(results);

@@ -24,6 +24,8 @@ export interface Context {
   exported(scenario: string, name: string): number | undefined;
   /** Extra node flags for every `sluice run` (e.g. --cpu-prof). */
   readonly sluiceNodeArgs: readonly string[];
+  /** What is left of the run's quiet-machine waiting and re-runs (spent by `measureStep`). */
+  readonly budget: { quietMs: number; reruns: number };
 }
 
 export type ScenarioOutput = Omit<ScenarioReport, "id" | "title" | "durationS">;
@@ -104,11 +106,22 @@ export async function measureStep(
   process?: ProcessHandle,
   rerun = true,
 ): Promise<StepResult> {
-  const first = await runStep(url, ctx.sink, { quietWaitMs: ctx.profile.quietWaitMs, ...step }, process);
+  const run = async (waitMs: number) => {
+    const r = await runStep(
+      url,
+      ctx.sink,
+      { quietWaitMs: Math.min(waitMs, ctx.budget.quietMs), ...step },
+      process,
+    );
+    ctx.budget.quietMs = Math.max(0, ctx.budget.quietMs - (r.quiet?.waitedMs ?? 0));
+    return r;
+  };
+  const first = await run(ctx.profile.quietWaitMs);
   const foreign = first.machine?.foreignPct ?? 0;
-  if (!rerun || foreign <= ctx.profile.rerunForeignPct) return first;
+  if (!rerun || foreign <= ctx.profile.rerunForeignPct || ctx.budget.reruns <= 0) return first;
+  ctx.budget.reruns -= 1;
   ctx.log(`    (other work took ${foreign}% of the machine during the step: running it again)`);
-  const second = await runStep(url, ctx.sink, { quietWaitMs: ctx.profile.quietWaitMs * 2, ...step }, process);
+  const second = await run(ctx.profile.quietWaitMs * 2);
   return { ...second, rerunOf: { foreignPct: foreign, endToEnd: first.endToEnd } };
 }
 
@@ -151,7 +164,7 @@ export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
 export function brief(r: StepResult): string {
   return (
     `[acc ${r.acceptedRate}/s, dlv ${r.deliveredRate}/s, e2e p50 ${r.endToEnd.p50} p99 ${r.endToEnd.p99} ms, ` +
-    `pub p99 ${r.publish.p99} ms, lost ${r.lost}, dup ${r.duplicates}, cpu ${r.cpu.brokerUsPerEvent ?? "-"} µs/ev, ` +
+    `pub p99 ${r.publish.p99} ms, lost ${r.lost}, dup ${r.duplicates}, cpu ${r.cpu.brokerUsPerEvent ?? "-"} (sys ${r.cpu.brokerSysUsPerEvent ?? "-"}) µs/ev, ` +
     `steal ${r.machine?.stealPct ?? "-"}%, foreign ${r.machine?.foreignPct ?? "-"}%]`
   );
 }
@@ -196,4 +209,10 @@ export function tally(...steps: readonly (StepResult | RampResult | undefined)[]
     }
   }
   return { lost, duplicates };
+}
+
+/** "; other work 35% of the machine" when a step was disturbed enough to doubt it. */
+export function disturbance(r: StepResult): string {
+  const foreign = r.machine?.foreignPct ?? 0;
+  return foreign >= 10 ? `; other work ${foreign}% of the machine` : "";
 }

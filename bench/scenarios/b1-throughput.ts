@@ -5,6 +5,7 @@ import type { RampResult } from "../lib/ramp.js";
 import {
   type Context,
   compactRamp,
+  disturbance,
   rampTarget,
   type Scenario,
   type ScenarioOutput,
@@ -80,7 +81,7 @@ function figure(storage: Storage, bytes: number, r: RampResult, baseline: number
       : {
           note:
             `e2e p50/p99/p99.9 ${b.endToEnd.p50}/${b.endToEnd.p99}/${b.endToEnd.p999} ms; ` +
-            `${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; RSS ${b.peakRssMb ?? "?"} MB; lost ${b.lost}`,
+            `${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; RSS ${b.peakRssMb ?? "?"} MB; lost ${b.lost}${disturbance(b)}`,
         }),
   };
 }

@@ -8,6 +8,7 @@ import {
   brief,
   type Context,
   compact,
+  disturbance,
   measureStep,
   type Scenario,
   type ScenarioOutput,
@@ -48,7 +49,8 @@ export const b2: Scenario = {
     };
     for (const storage of ctx.profile.b2.storages) {
       const max = ctx.exported("B1", `${storage}.${KB}`);
-      const rates = [FIXED_RATE, ...(max === undefined ? [] : [Math.round(max / 2 / 10) * 10])];
+      const half = max === undefined || !ctx.profile.b2.halfOfB1 ? [] : [Math.round(max / 2 / 10) * 10];
+      const rates = [FIXED_RATE, ...half];
       for (const rate of rates) {
         const label = rate === FIXED_RATE ? `${rate} ev/s` : `${rate} ev/s (50% of B1)`;
         const { direct, nullBroker } = await baselineAt(rate);
@@ -123,7 +125,7 @@ function latencyFigures(variant: string, s: StepResult, nb: StepResult, direct: 
       variant,
       metric: "lost / duplicates",
       value: `${s.lost} / ${s.duplicates}`,
-      note: `broker CPU ${s.cpu.brokerUsPerEvent ?? "?"} µs/ev (null broker ${nb.cpu.brokerUsPerEvent ?? "?"})`,
+      note: `broker CPU ${s.cpu.brokerUsPerEvent ?? "?"} µs/ev (null broker ${nb.cpu.brokerUsPerEvent ?? "?"})${disturbance(s)}`,
     },
   ];
 }

@@ -5,6 +5,7 @@ import type { RampResult } from "../lib/ramp.js";
 import {
   type Context,
   compactRamp,
+  disturbance,
   rampTarget,
   type Scenario,
   type ScenarioOutput,
@@ -99,7 +100,7 @@ function fanOutFigures(n: number, r: RampResult, baseRate: number | undefined): 
         : {
             note:
               `e2e p50/p99 ${b.endToEnd.p50}/${b.endToEnd.p99} ms; ` +
-              `${b.cpu.brokerUsPerEvent === undefined ? "?" : Math.round(b.cpu.brokerUsPerEvent / n)} µs CPU/delivery; lost ${b.lost}`,
+              `${b.cpu.brokerUsPerEvent === undefined ? "?" : Math.round(b.cpu.brokerUsPerEvent / n)} µs CPU/delivery; lost ${b.lost}${disturbance(b)}`,
           }),
     },
     {

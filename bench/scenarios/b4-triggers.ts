@@ -5,6 +5,7 @@ import type { RampResult } from "../lib/ramp.js";
 import {
   type Context,
   compactRamp,
+  disturbance,
   rampTarget,
   type Scenario,
   type ScenarioOutput,
@@ -180,7 +181,7 @@ function figureOf(
     unit: "ev/s",
     ...(one === undefined || (n === 1 && !cesql) ? {} : { baseline: { name: "1 trigger", value: one } }),
     note:
-      `${b === undefined ? "" : `p99 ${b.endToEnd.p99} ms; ${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; lost ${b.lost}; `}` +
+      `${b === undefined ? "" : `p99 ${b.endToEnd.p99} ms; ${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; lost ${b.lost}${disturbance(b)}; `}` +
       `start ${(startupMs / 1000).toFixed(1)} s, idle RSS ${idleRssMb} MB`,
   };
 }

@@ -8,6 +8,7 @@ import {
   brief,
   type Context,
   compact,
+  disturbance,
   measureStep,
   type Scenario,
   type ScenarioOutput,
@@ -78,7 +79,7 @@ export const b5: Scenario = {
         value: r.endToEnd.p99,
         unit: "ms",
         ...(run.mode === "none" ? {} : { baseline: { name: "reference", value: reference.endToEnd.p99 } }),
-        note: `p50 ${r.endToEnd.p50} ms, p99.9 ${r.endToEnd.p999} ms; healthy lost ${r.lost}, dup ${r.duplicates}; ${metricNote(run)}`,
+        note: `p50 ${r.endToEnd.p50} ms, p99.9 ${r.endToEnd.p999} ms; healthy lost ${r.lost}, dup ${r.duplicates}; ${metricNote(run)}${disturbance(r)}`,
       });
       if (run.mode !== "none") {
         bars.push({

@@ -1,6 +1,5 @@
-import { type Delivery, type EventEnvelope, SluiceError, type SubscriptionQueue } from "@sluice/core";
+import { type Delivery, type EventEnvelope, Fifo, SluiceError, type SubscriptionQueue } from "@sluice/core";
 import { EmbeddedBrokerErrors } from "./errors.js";
-import { Fifo } from "./fifo.js";
 import type { LogRecord } from "./log-record.js";
 
 /** What a queue needs from its store. */

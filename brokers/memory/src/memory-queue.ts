@@ -1,6 +1,5 @@
-import { type Delivery, SluiceError, type SubscriptionQueue } from "@sluice/core";
+import { type Delivery, Fifo, SluiceError, type SubscriptionQueue } from "@sluice/core";
 import { MemoryBrokerErrors } from "./errors.js";
-import { Fifo } from "./fifo.js";
 import type { StoredEvent } from "./stored-event.js";
 
 interface Waiter {

@@ -22,6 +22,7 @@ export {
 export { formatIsoDuration, parseIsoDuration } from "./duration.js";
 export type { SluiceErrorOptions } from "./errors.js";
 export { CoreErrors, isSluiceError, SluiceError } from "./errors.js";
+export { Fifo } from "./fifo.js";
 export type { LogFields, Logger, LoggerOptions, LogLevel } from "./logger.js";
 export { createLogger, isLogLevel, silentLogger } from "./logger.js";
 export type {
