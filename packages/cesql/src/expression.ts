@@ -60,6 +60,7 @@ export function compile(text: string, options: CompileOptions = {}): CesqlExpres
   return Object.freeze({
     text,
     type,
+    ast,
     evaluate(event: CesqlEvent): CesqlResult {
       const fn = shapeOf(event) === "map" ? forMap.fn : forObject.fn;
       // A user-defined function may evaluate this expression again from inside; give it its own state.

@@ -1,5 +1,5 @@
 /** One piece of a LIKE pattern: literal text, `_` (one character) or `%` (any run). */
-type Piece =
+export type LikePiece =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "one" }
   | { readonly kind: "any" };
@@ -9,8 +9,8 @@ type Piece =
  * the literal characters; any other character, a backslash before anything else included, stands
  * for itself (so a pattern without wildcards always matches its own text).
  */
-export function splitPattern(pattern: string): Piece[] {
-  const pieces: Piece[] = [];
+export function splitPattern(pattern: string): LikePiece[] {
+  const pieces: LikePiece[] = [];
   let text = "";
   const flush = () => {
     if (text !== "") pieces.push({ kind: "text", text });
@@ -82,7 +82,7 @@ function segmentMatcher(
   };
 }
 
-function regexMatcher(pieces: Piece[]): (value: string) => boolean {
+function regexMatcher(pieces: LikePiece[]): (value: string) => boolean {
   let source = "^";
   for (const piece of pieces) {
     if (piece.kind === "any") source += ".*";

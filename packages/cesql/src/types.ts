@@ -1,3 +1,4 @@
+import type { Node as CesqlNode } from "./ast.js";
 import type { CesqlError } from "./errors.js";
 
 /** A CESQL value (§3.1): Boolean, Integer (a 32-bit signed integer) or String. */
@@ -50,6 +51,11 @@ export interface CesqlExpression {
   readonly text: string;
   /** The static type of the whole expression; a filter needs `Boolean` (or `Any`, checked per event). */
   readonly type: CesqlType;
+  /**
+   * The parsed expression, read-only: for tools that reason about an expression without
+   * evaluating it (a trigger index looking for conditions it can look up, a linter).
+   */
+  readonly ast: CesqlNode;
   /** Evaluates against an event; never throws for evaluation errors (§3.3). */
   evaluate(event: CesqlEvent): CesqlResult;
   /** Evaluates like `evaluate` and records every evaluated sub-expression. Slower; not for the hot path. */

@@ -1,4 +1,5 @@
 import { compile } from "@sluice/cesql";
+import { cesqlRequirements } from "./cesql-requirements.js";
 import { FilterErrors, filterError } from "./errors.js";
 import type { Attributes, FilterNode } from "./node.js";
 import { indent, quote } from "./node.js";
@@ -20,8 +21,8 @@ export function compileCesql(text: unknown, path: string): FilterNode {
       const result = expression.evaluate(attributes);
       return result.value === true && result.errors.length === 0;
     },
-    // The index cannot see inside an expression; a CESQL filter alone is evaluated for every event.
-    requirements: [],
+    // What the expression's syntax says must hold, so the index can look the trigger up.
+    requirements: cesqlRequirements(expression.ast),
     explain(attributes, details, depth) {
       // The verdict comes from evaluate, exactly as on the hot path; the trace only narrates it.
       const result = expression.evaluate(attributes);

@@ -35,7 +35,7 @@ class Gen {
   /** Short strings over a tiny alphabet, so prefixes, suffixes and equalities collide often. */
   text(min: number, max: number): string {
     let s = "";
-    for (let n = this.int(min, max); n > 0; n--) s += this.pick(["a", "b", ".", "é"]);
+    for (let n = this.int(min, max); n > 0; n--) s += this.pick(["a", "b", ".", "é", "_", "%"]);
     return s;
   }
 }
@@ -48,18 +48,35 @@ function attributeMap(g: Gen, allowEmpty: boolean): Record<string, string> {
   return map;
 }
 
-function cesql(g: Gen): string {
+function cesql(g: Gen, depth = 0): string {
   const name = g.pick(NAMES);
-  const value = g.text(1, 2);
-  return g.pick([
+  const value = g.text(0, 2);
+  const other = g.text(1, 2);
+  const simple = [
     `${name} = '${value}'`,
+    `'${value}' = ${name}`,
+    `${name} <> '${value}'`,
     `${name} LIKE '${value}%'`,
     `${name} LIKE '%${value}'`,
+    `${name} LIKE '${value}'`,
+    `${name} LIKE '${value}_${other}'`,
+    `${name} LIKE '${value}%${other}'`,
+    `${name} LIKE '${value}\\%${other}%'`,
+    `${name} NOT LIKE '${value}%'`,
+    `${name} IN ('${value}', '${other}')`,
+    `${name} NOT IN ('${value}')`,
+    `${name} IN ('${value}', 1)`,
+    `${name} = 1`,
+    `LOWER(${name}) = '${value}'`,
     `EXISTS ${name}`,
     `NOT EXISTS ${name}`,
     `NOT (${name} = '${value}')`,
-    `${name} = '${value}' OR ${g.pick(NAMES)} LIKE '%${g.text(1, 2)}%'`,
-  ]);
+    "TRUE",
+    "FALSE",
+  ];
+  if (depth >= 2 || g.chance(0.5)) return g.pick(simple);
+  const op = g.pick(["AND", "OR", "XOR", "AND NOT"]);
+  return `(${cesql(g, depth + 1)}) ${op} (${cesql(g, depth + 1)})`;
 }
 
 function spec(g: Gen, depth: number): FilterSpec {
