@@ -183,6 +183,28 @@ describe("bench histogram and ramp", () => {
     assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 1.1);
     assert.ok(tried.length <= 10);
   });
+
+  it("reaches a knee far above a stale start, then stays within the step bound", async () => {
+    const knee = 9_000;
+    const tried: number[] = [];
+    const result = await ramp({
+      startRate: 1000,
+      growth: 1.3,
+      minRate: 50,
+      maxRate: 40_000,
+      maxSteps: 3,
+      resolution: 1.1,
+      budgetMs: 10_000,
+      step: async (rate) => {
+        tried.push(rate);
+        return fakeStep(rate, rate <= knee ? 20 : 300);
+      },
+    });
+    assert.ok(tried.some((rate) => rate > knee), `went past the knee: ${tried.join(", ")}`);
+    assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 2);
+    const firstFail = tried.findIndex((rate) => rate > knee);
+    assert.ok(tried.length - firstFail <= 3, `at most 3 steps once bracketed: ${tried.join(", ")}`);
+  });
 });
 
 /** A step result with only what the ramp's verdict reads. */

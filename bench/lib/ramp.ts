@@ -56,15 +56,19 @@ export interface RampOptions {
 /**
  * Maximum sustainable throughput search: grow from the start rate while steps pass (shrink
  * while they fail), then bisect geometrically between the highest pass and the lowest fail.
- * Bounded in steps, in rate and in time.
+ * Bounded in rate and time; `maxSteps` bounds the steps once a pass and a fail bracket the knee,
+ * so a start far below it (a stale hint) still reaches it; a small growth factor speeds up (growth, growth², … up to 2×)
+ * while no step fails, so that costs only a few steps.
  */
 export async function ramp(options: RampOptions): Promise<RampResult> {
   const steps: RampStep[] = [];
   const deadline = Date.now() + options.budgetMs;
   let lo: RampStep | undefined;
   let hi: number | undefined;
+  let bracketed = 0;
+  let growth = options.growth;
   let rate = clamp(options.startRate, options);
-  while (steps.length < options.maxSteps && Date.now() < deadline) {
+  while (bracketed < options.maxSteps && Date.now() < deadline) {
     const result = await options.step(rate);
     const reasons = verdict(result, options.slo);
     const step: RampStep = { rate, pass: reasons.length === 0, reasons, result };
@@ -72,21 +76,28 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
     options.onStep?.(step);
     if (step.pass) lo = step;
     else hi = rate;
-    const next = nextRate(lo?.rate, hi, options);
+    if (lo !== undefined && hi !== undefined) bracketed += 1;
+    else if (steps.length >= 2) growth = Math.min(growth * options.growth, Math.max(options.growth, 2));
+    const next = nextRate(lo?.rate, hi, growth, options);
     if (next === undefined) break;
     rate = next;
   }
   return { maxRate: lo?.rate, best: lo?.result, steps };
 }
 
-function nextRate(lo: number | undefined, hi: number | undefined, o: RampOptions): number | undefined {
+function nextRate(
+  lo: number | undefined,
+  hi: number | undefined,
+  growth: number,
+  o: RampOptions,
+): number | undefined {
   if (hi === undefined) {
     // everything passed so far
-    const up = clamp((lo ?? o.startRate) * o.growth, o);
+    const up = clamp((lo ?? o.startRate) * growth, o);
     return up === lo ? undefined : up;
   }
   if (lo === undefined) {
-    const down = clamp(hi / o.growth, o);
+    const down = clamp(hi / growth, o);
     return down === hi ? undefined : down;
   }
   if (hi / lo <= o.resolution) return undefined;
