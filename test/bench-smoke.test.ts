@@ -11,7 +11,7 @@ import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
-import { ramp } from "../bench/lib/ramp.js";
+import { ramp, verdict } from "../bench/lib/ramp.js";
 import { triggerMix } from "../bench/scenarios/b4-triggers.js";
 
 const HANG_GUARD = { timeout: 90_000 };
@@ -200,10 +200,22 @@ describe("bench histogram and ramp", () => {
         return fakeStep(rate, rate <= knee ? 20 : 300);
       },
     });
-    assert.ok(tried.some((rate) => rate > knee), `went past the knee: ${tried.join(", ")}`);
+    assert.ok(
+      tried.some((rate) => rate > knee),
+      `went past the knee: ${tried.join(", ")}`,
+    );
     assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 2);
     const firstFail = tried.findIndex((rate) => rate > knee);
     assert.ok(tried.length - firstFail <= 3, `at most 3 steps once bracketed: ${tried.join(", ")}`);
+  });
+
+  it("a step is sustainable only with p99 in bounds, nothing refused, no growing backlog and nothing lost", () => {
+    assert.deepEqual(verdict(fakeStep(1000, 20)), []);
+    assert.match(verdict(fakeStep(1000, 300)).join(), /p99 300 ms > 100 ms/);
+    assert.match(verdict({ ...fakeStep(1000, 20), lost: 7 }).join(), /7 lost/);
+    assert.match(verdict({ ...fakeStep(1000, 20), backlogGrowing: true }).join(), /backlog growing/);
+    assert.match(verdict({ ...fakeStep(1000, 20), accepted: 900 }).join(), /accepted 900\/1000/);
+    assert.match(verdict({ ...fakeStep(1000, 20), statuses: { 202: 990, 429: 10 } }).join(), /10 × 429/);
   });
 });
 

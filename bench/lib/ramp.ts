@@ -19,6 +19,8 @@ export function verdict(r: StepResult, slo: Slo = DEFAULT_SLO): string[] {
     reasons.push(`accepted ${r.accepted}/${r.offered} (< ${slo.minAcceptedShare * 100}%)`);
   if ((r.statuses["429"] ?? 0) > 0) reasons.push(`${r.statuses["429"]} × 429`);
   if (r.backlogGrowing) reasons.push("backlog growing");
+  // an event dropped (the null broker sheds load beyond its in-flight cap) is not a rate sustained
+  if (r.lost > 0) reasons.push(`${r.lost} lost`);
   return reasons;
 }
 
