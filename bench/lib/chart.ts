@@ -16,7 +16,7 @@ const PERCENTILES = [
  */
 export function latencyChart(series: readonly Series[], title: string): string {
   const points = series.flatMap((s) => s.points);
-  if (points.length === 0) return svg([text(W / 2, H / 2, "no data", "middle")]);
+  if (points.length === 0) return svg(title, [text(W / 2, H / 2, "no data", "middle")]);
   const maxRate = niceCeil(Math.max(...points.map((p) => p.rate)));
   const values = points.flatMap((p) => [p.p50, p.p99, p.p999]).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.max(0.1, Math.min(...values))));
@@ -46,7 +46,7 @@ export function latencyChart(series: readonly Series[], title: string): string {
     }
   });
   parts.push(...legend(series));
-  return svg(parts);
+  return svg(title, parts);
 }
 
 function axes(
@@ -103,9 +103,10 @@ function legend(series: readonly Series[]): string[] {
   return out;
 }
 
-function svg(parts: readonly string[]): string {
+function svg(title: string, parts: readonly string[]): string {
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" role="img">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
     ...parts,
     "</svg>",
