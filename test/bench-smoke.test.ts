@@ -13,6 +13,7 @@ import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { ramp, verdict } from "../bench/lib/ramp.js";
 import { triggerMix } from "../bench/scenarios/b4-triggers.js";
+import { summarize } from "../bench/scenarios/b5-isolation.js";
 
 const HANG_GUARD = { timeout: 90_000 };
 
@@ -216,6 +217,22 @@ describe("bench histogram and ramp", () => {
     assert.match(verdict({ ...fakeStep(1000, 20), backlogGrowing: true }).join(), /backlog growing/);
     assert.match(verdict({ ...fakeStep(1000, 20), accepted: 900 }).join(), /accepted 900\/1000/);
     assert.match(verdict({ ...fakeStep(1000, 20), statuses: { 202: 990, 429: 10 } }).join(), /10 × 429/);
+  });
+
+  it("B5 keeps the median round's p99 per mode and counts losses over every round", () => {
+    const run = (p99: number, lost = 0) => ({
+      mode: "hang" as const,
+      result: { ...fakeStep(1000, p99), lost },
+      metrics: {},
+    });
+    const odd = summarize("hang", [run(12), run(4), run(9, 2)]);
+    assert.equal(odd.p99, 9);
+    assert.deepEqual(odd.p99s, [12, 4, 9]);
+    assert.equal(odd.median.result.endToEnd.p99, 9);
+    assert.equal(odd.lost, 2);
+    assert.equal(summarize("hang", [run(7), run(3)]).p99, 3, "lower median for an even count");
+    assert.equal(summarize("hang", [run(5)]).p99, 5);
+    assert.throws(() => summarize("hang", []), /no run/);
   });
 });
 

@@ -32,7 +32,8 @@ export interface Profile {
   readonly b2: { readonly storages: readonly Storage[]; readonly halfOfB1: boolean };
   readonly b3: { readonly fanOuts: readonly number[] };
   readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean };
-  readonly b5: { readonly modes: readonly ("500" | "hang")[] };
+  /** rounds: each mode runs this many times, interleaved; figures are medians. */
+  readonly b5: { readonly modes: readonly ("500" | "hang")[]; readonly rounds: number };
 }
 
 export type Storage = "embedded" | "memory";
@@ -56,7 +57,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b2: { storages: ["embedded", "memory"], halfOfB1: true },
     b3: { fanOuts: [1, 10, 50] },
     b4: { counts: [1, 100, 1000, 10_000], cesql: true },
-    b5: { modes: ["500", "hang"] },
+    b5: { modes: ["500", "hang"], rounds: 3 },
   },
   quick: {
     name: "quick",
@@ -75,7 +76,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b2: { storages: ["embedded"], halfOfB1: false },
     b3: { fanOuts: [10] },
     b4: { counts: [1, 10_000], cesql: false },
-    b5: { modes: ["500"] },
+    b5: { modes: ["500"], rounds: 1 },
   },
 };
 

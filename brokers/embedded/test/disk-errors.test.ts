@@ -119,4 +119,61 @@ describe("group commit", () => {
       await backend.close();
     }
   });
+
+  it("shares fsyncs between concurrent dead letters, and keeps every one", async () => {
+    const dataDir = tempDir("dlq-group");
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir, fileSystem: fs });
+    const ids = Array.from({ length: 200 }, (_, i) => `d${i}`);
+    try {
+      const store = await backend.open(KEY);
+      const before = faults.syncCount;
+      await Promise.all(ids.map((id) => store.deadLetter(letter(id))));
+      const syncs = faults.syncCount - before;
+      assert.ok(syncs <= 10, `${ids.length} concurrent dead letters took ${syncs} fsyncs`);
+      assert.equal(store.stats().deadLetters, ids.length);
+    } finally {
+      await backend.close();
+    }
+    assert.deepEqual(await keptDeadLetters(dataDir), ids, "every dead letter kept, in order");
+  });
+
+  it("rejects every dead letter of a failed shared write, and keeps none of them", async () => {
+    const dataDir = tempDir("dlq-group-fail");
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir, fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      faults.syncs = true;
+      const results = await Promise.allSettled(["f1", "f2", "f3"].map((id) => store.deadLetter(letter(id))));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ["rejected", "rejected", "rejected"],
+      );
+      faults.syncs = false;
+      await store.deadLetter(letter("ok"));
+      assert.equal(store.stats().deadLetters, 1);
+    } finally {
+      await backend.close();
+    }
+    assert.deepEqual(await keptDeadLetters(dataDir), ["ok"]);
+  });
 });
+
+function letter(id: string) {
+  return { subscription: "t1", envelope: makeEnvelope(makeEvent({ id })), reason: "x", at: 1 };
+}
+
+/** The ids in a store's dead-letter file, read back by a fresh backend. */
+async function keptDeadLetters(dataDir: string): Promise<string[]> {
+  const backend = createEmbeddedBackend({ dataDir });
+  try {
+    const store = await backend.open(KEY);
+    const kept: string[] = [];
+    for await (const record of store.readDeadLetters())
+      kept.push(record.envelope.event.attributes.get("id") ?? "");
+    return kept;
+  } finally {
+    await backend.close();
+  }
+}
