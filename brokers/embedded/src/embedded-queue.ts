@@ -20,6 +20,12 @@ interface Waiter {
 }
 
 const NONE: readonly Delivery[] = Object.freeze([]);
+/**
+ * Shared by every queue that never handed anything out (thousands of idle triggers need no map
+ * each). Only #hold writes, and it swaps in a map of the queue's own first; reads, deletes of
+ * absent keys and clear() leave it empty.
+ */
+const NOTHING_TAKEN: Map<number, LogRecord> = new Map();
 const LOAD_RETRY_MS = 1_000;
 
 /** The deliveries one subscription is owed: ready (log order), released (handed out first), taken. */
@@ -30,7 +36,8 @@ export class EmbeddedQueue implements SubscriptionQueue {
   readonly #ready = new Fifo<LogRecord>();
   /** Sorted by seq: released deliveries go out again before newer ones, oldest first. */
   readonly #released: LogRecord[] = [];
-  readonly #taken = new Map<number, LogRecord>();
+  /** Handed out, not yet acked or released; the shared empty map until the first take. */
+  #taken: Map<number, LogRecord> = NOTHING_TAKEN;
   #waiter: Waiter | undefined;
   #loading = false;
   #retry: NodeJS.Timeout | undefined;
@@ -176,6 +183,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
   }
 
   #hold(record: LogRecord): LogRecord {
+    if (this.#taken === NOTHING_TAKEN) this.#taken = new Map();
     this.#taken.set(record.seq, record);
     return record;
   }

@@ -20,12 +20,72 @@ interface Family<Child> {
 
 type Kind = "counter" | "gauge" | "histogram";
 
-interface Series {
+/**
+ * One labelled series, which is also the child handle callers keep: a class with prototype
+ * methods, so a series costs one object (plus its label values and key) rather than an object,
+ * a closure and its context per handle. With 10,000 triggers × 6 series that is the difference
+ * between ~2.4 KB and ~1 KB of heap per idle trigger.
+ */
+class Series implements CounterChild, GaugeChild {
   readonly labelValues: readonly string[];
-  value: number;
-  buckets?: number[];
-  sum?: number;
-  collect?: () => number;
+  value = 0;
+
+  constructor(labelValues: readonly string[]) {
+    this.labelValues = labelValues;
+  }
+
+  inc(value = 1): void {
+    this.value += value;
+  }
+
+  set(value: number): void {
+    this.value = value;
+  }
+
+  /** The value shown on /metrics. */
+  read(): number {
+    return this.value;
+  }
+}
+
+/** A gauge read from its owner when /metrics is scraped. */
+class CallbackSeries extends Series {
+  readonly #collect: () => number;
+
+  constructor(labelValues: readonly string[], collect: () => number) {
+    super(labelValues);
+    this.#collect = collect;
+  }
+
+  override read(): number {
+    return this.#collect();
+  }
+}
+
+/** Counts per bucket (not cumulative: render adds them up); `value` is the total count. */
+class HistogramSeries extends Series implements HistogramChild {
+  readonly bounds: readonly number[];
+  /** A plain array: a Float64Array costs three objects (view, buffer, backing store) per series. */
+  readonly buckets: number[];
+  sum = 0;
+
+  constructor(labelValues: readonly string[], bounds: readonly number[]) {
+    super(labelValues);
+    this.bounds = bounds;
+    this.buckets = new Array<number>(bounds.length).fill(0);
+  }
+
+  observe(value: number): void {
+    this.value += 1;
+    this.sum += value;
+    const bounds = this.bounds;
+    for (let i = 0; i < bounds.length; i++) {
+      if (value <= (bounds[i] as number)) {
+        this.buckets[i] = (this.buckets[i] as number) + 1;
+        return;
+      }
+    }
+  }
 }
 
 interface FamilyState {
@@ -45,13 +105,11 @@ export class MetricsRegistry {
   readonly #families: FamilyState[] = [];
 
   counter(name: string, help: string, labelNames: readonly string[] = []): Family<CounterChild> {
-    const family = this.#add(name, help, "counter", labelNames, []);
-    return this.#family(family, (s) => ({ inc: (v = 1) => void (s.value += v) }));
+    return this.#family(this.#add(name, help, "counter", labelNames, []), (values) => new Series(values));
   }
 
   gauge(name: string, help: string, labelNames: readonly string[] = []): Family<GaugeChild> {
-    const family = this.#add(name, help, "gauge", labelNames, []);
-    return this.#family(family, (s) => ({ set: (v) => void (s.value = v) }));
+    return this.#family(this.#add(name, help, "gauge", labelNames, []), (values) => new Series(values));
   }
 
   /** A gauge whose value is read when /metrics is scraped. */
@@ -66,7 +124,7 @@ export class MetricsRegistry {
     const family = this.#add(name, help, "gauge", labelNames, []);
     return {
       set: (labelValues, collect) => {
-        family.series.set(labelValues.join("\u0000"), { labelValues, value: 0, collect });
+        family.series.set(labelValues.join("\u0000"), new CallbackSeries(labelValues, collect));
       },
       remove: (...values) => void family.series.delete(values.join("\u0000")),
     };
@@ -79,15 +137,7 @@ export class MetricsRegistry {
     bounds: readonly number[] = DEFAULT_LATENCY_BUCKETS,
   ): Family<HistogramChild> {
     const family = this.#add(name, help, "histogram", labelNames, bounds);
-    return this.#family(family, (s) => ({
-      observe: (v) => {
-        s.value += 1;
-        s.sum = (s.sum ?? 0) + v;
-        const buckets = s.buckets as number[];
-        for (let i = 0; i < bounds.length; i++)
-          if (v <= (bounds[i] as number)) buckets[i] = (buckets[i] as number) + 1;
-      },
-    }));
+    return this.#family(family, (values) => new HistogramSeries(values, bounds));
   }
 
   /** The Prometheus text exposition (version 0.0.4). */
@@ -97,18 +147,20 @@ export class MetricsRegistry {
       lines.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.kind}`);
       for (const s of f.series.values()) {
         const labels = formatLabels(f.labelNames, s.labelValues);
-        if (f.kind !== "histogram") {
-          lines.push(`${f.name}${labels} ${s.collect ? s.collect() : s.value}`);
+        if (!(s instanceof HistogramSeries)) {
+          lines.push(`${f.name}${labels} ${s.read()}`);
           continue;
         }
+        let cumulative = 0;
         for (let i = 0; i < f.bounds.length; i++) {
+          cumulative += s.buckets[i] as number;
           const le = formatLabels([...f.labelNames, "le"], [...s.labelValues, String(f.bounds[i])]);
-          lines.push(`${f.name}_bucket${le} ${s.buckets?.[i] ?? 0}`);
+          lines.push(`${f.name}_bucket${le} ${cumulative}`);
         }
         lines.push(
           `${f.name}_bucket${formatLabels([...f.labelNames, "le"], [...s.labelValues, "+Inf"])} ${s.value}`,
         );
-        lines.push(`${f.name}_sum${labels} ${s.sum ?? 0}`, `${f.name}_count${labels} ${s.value}`);
+        lines.push(`${f.name}_sum${labels} ${s.sum}`, `${f.name}_count${labels} ${s.value}`);
       }
     }
     return `${lines.join("\n")}\n`;
@@ -126,26 +178,21 @@ export class MetricsRegistry {
     return family;
   }
 
-  #family<Child>(family: FamilyState, make: (s: Series) => Child): Family<Child> {
-    const children = new Map<string, Child>();
+  #family<Child extends Series>(
+    family: FamilyState,
+    make: (values: readonly string[]) => Child,
+  ): Family<Child> {
     return {
       labels: (...values) => {
         const key = values.join("\u0000");
-        let child = children.get(key);
-        if (child === undefined) {
-          const series: Series = { labelValues: values, value: 0 };
-          if (family.kind === "histogram") series.buckets = new Array(family.bounds.length).fill(0);
+        let series = family.series.get(key) as Child | undefined;
+        if (series === undefined) {
+          series = make(values);
           family.series.set(key, series);
-          child = make(series);
-          children.set(key, child);
         }
-        return child;
+        return series;
       },
-      remove: (...values) => {
-        const key = values.join("\u0000");
-        children.delete(key);
-        family.series.delete(key);
-      },
+      remove: (...values) => void family.series.delete(values.join("\u0000")),
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { DeliveryResult } from "@sluice/delivery";
-import { type CounterChild, type GaugeChild, MetricsRegistry } from "./metrics.js";
+import { type CounterChild, type GaugeChild, type HistogramChild, MetricsRegistry } from "./metrics.js";
 
 /** Per-trigger handles, created once per trigger so the hot path never formats labels. */
 export interface TriggerMetrics {
@@ -91,28 +91,62 @@ export class RuntimeMetrics {
   }
 
   forTrigger(trigger: string): TriggerMetrics {
-    const delivered = this.#deliveries.labels(trigger, "delivered");
-    const deadLettered = this.#deliveries.labels(trigger, "dead_lettered");
-    const kept = this.#deliveries.labels(trigger, "dead_letter_store");
-    const attempts = this.#attempts.labels(trigger);
-    const latency = this.#latency.labels(trigger);
-    return {
+    const series: TriggerSeriesParts = {
+      delivered: this.#deliveries.labels(trigger, "delivered"),
+      deadLettered: this.#deliveries.labels(trigger, "dead_lettered"),
+      kept: this.#deliveries.labels(trigger, "dead_letter_store"),
+      attempts: this.#attempts.labels(trigger),
+      latency: this.#latency.labels(trigger),
       inFlight: this.#inFlight.labels(trigger),
-      outcome: (result, acceptedAt) => {
-        attempts.inc(result.attempts);
-        if (result.outcome === "delivered") {
-          delivered.inc();
-          latency.observe((Date.now() - acceptedAt) / 1000);
-        } else if (result.outcome === "dead-lettered") deadLettered.inc();
-        else if (result.outcome === "failed") kept.inc();
-      },
-      remove: () => {
-        for (const outcome of ["delivered", "dead_lettered", "dead_letter_store"])
-          this.#deliveries.remove(trigger, outcome);
-        this.#attempts.remove(trigger);
-        this.#latency.remove(trigger);
-        this.#inFlight.remove(trigger);
-      },
     };
+    return new TriggerSeries(trigger, series, this);
+  }
+
+  /** Drops every series of a trigger (it was removed). */
+  removeTrigger(trigger: string): void {
+    for (const outcome of ["delivered", "dead_lettered", "dead_letter_store"])
+      this.#deliveries.remove(trigger, outcome);
+    this.#attempts.remove(trigger);
+    this.#latency.remove(trigger);
+    this.#inFlight.remove(trigger);
+  }
+}
+
+/** The series of one trigger, kept by its worker. */
+interface TriggerSeriesParts {
+  readonly delivered: CounterChild;
+  readonly deadLettered: CounterChild;
+  readonly kept: CounterChild;
+  readonly attempts: CounterChild;
+  readonly latency: HistogramChild;
+  readonly inFlight: GaugeChild;
+}
+
+/** One object per trigger, its methods on the prototype (no closures per trigger). */
+class TriggerSeries implements TriggerMetrics {
+  readonly inFlight: GaugeChild;
+  readonly #trigger: string;
+  readonly #s: TriggerSeriesParts;
+  readonly #owner: RuntimeMetrics;
+
+  constructor(trigger: string, series: TriggerSeriesParts, owner: RuntimeMetrics) {
+    this.#trigger = trigger;
+    this.#s = series;
+    this.#owner = owner;
+    this.inFlight = series.inFlight;
+  }
+
+  outcome(result: DeliveryResult, acceptedAt: number): void {
+    const s = this.#s;
+    s.attempts.inc(result.attempts);
+    if (result.outcome === "delivered") {
+      s.delivered.inc();
+      s.latency.observe((Date.now() - acceptedAt) / 1000);
+    } else if (result.outcome === "dead-lettered") s.deadLettered.inc();
+    else if (result.outcome === "failed") s.kept.inc();
+  }
+
+  remove(): void {
+    this.#owner.removeTrigger(this.#trigger);
   }
 }

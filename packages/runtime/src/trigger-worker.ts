@@ -42,12 +42,15 @@ export class TriggerWorker {
   #trigger: TriggerResource;
   readonly #o: TriggerWorkerOptions;
   readonly #stopTaking = new AbortController();
-  readonly #abortDeliveries = new AbortController();
+  /** Aborts deliveries in flight at the end of stop(); made on the first delivery (most triggers idle). */
+  #abortDeliveries: AbortController | undefined;
+  #abandoned = false;
   #inFlight = 0;
   #slotFreed: (() => void) | undefined;
   #idle: (() => void) | undefined;
   #loop: Promise<void> | undefined;
-  readonly #keys = new Map<string, Delivery[]>();
+  /** Ordered triggers: deliveries waiting behind the one in flight, per partition key. */
+  #keys: Map<string, Delivery[]> | undefined;
 
   constructor(options: TriggerWorkerOptions) {
     this.#o = options;
@@ -92,7 +95,8 @@ export class TriggerWorker {
       await Promise.race([idle, expired]);
       clearTimeout(timer);
     }
-    this.#abortDeliveries.abort();
+    this.#abandoned = true;
+    this.#abortDeliveries?.abort();
     while (this.#inFlight > 0) {
       await new Promise<void>((resolve) => {
         this.#idle = resolve;
@@ -126,6 +130,7 @@ export class TriggerWorker {
 
   #startOrdered(delivery: Delivery): void {
     const key = delivery.envelope.event.attributes.get("partitionkey") ?? "";
+    this.#keys ??= new Map();
     const waiting = this.#keys.get(key);
     if (waiting !== undefined) {
       waiting.push(delivery);
@@ -139,9 +144,9 @@ export class TriggerWorker {
     let next: Delivery | undefined = first;
     while (next !== undefined) {
       await this.#deliver(next);
-      next = this.#keys.get(key)?.shift();
+      next = this.#keys?.get(key)?.shift();
     }
-    this.#keys.delete(key);
+    this.#keys?.delete(key);
   }
 
   async #deliver(delivery: Delivery): Promise<void> {
@@ -151,7 +156,7 @@ export class TriggerWorker {
       const wait = limiter.acquire(1);
       if (wait !== undefined) await wait;
       holdsSlot = true;
-      if (this.#abortDeliveries.signal.aborted) {
+      if (this.#abandoned) {
         queue.release(delivery);
         return;
       }
@@ -182,7 +187,7 @@ export class TriggerWorker {
       policy: trigger.delivery,
       namespace: trigger.namespace,
       onReply: (reply) => this.#o.broker.storeReply(parent, reply),
-      signal: this.#abortDeliveries.signal,
+      signal: (this.#abortDeliveries ??= new AbortController()).signal,
     });
   }
 
