@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { createMemoryBackend } from "@sluice/broker-memory";
 import { CoreErrors, SluiceError } from "@sluice/core";
 import { type RecordingSink, startRecordingSink } from "@sluice/testing";
+import { request } from "undici";
 import {
   broker,
   ceHeaders,
@@ -90,6 +91,37 @@ describe("ingress status table", () => {
       assert.match(error.message, new RegExp(attribute));
     });
   }
+
+  it("POST with a ce- header given twice → 400 naming the attribute (node would join the values)", async () => {
+    const r = await request(p.brokerUrl(), {
+      method: "POST",
+      // a flat list keeps both lines; node:http would otherwise read ce-id as "a, b"
+      headers: ["ce-specversion", "1.0", "ce-id", "a", "CE-Id", "b", "ce-source", "/s", "ce-type", "t"],
+      body: "{}",
+    });
+    assert.equal(r.statusCode, 400);
+    const { error } = (await r.body.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, "SLUICE_ERR_CODEC_DUPLICATE_ATTRIBUTE");
+    assert.match(error.message, /"id"/);
+  });
+
+  it("POST with another header given twice → 202, attributes untouched", async () => {
+    const r = await request(p.brokerUrl(), {
+      method: "POST",
+      headers: [
+        ...Object.entries(ceHeaders({ "ce-id": "repeat-ok" })).flat(),
+        "x-forwarded-for",
+        "10.0.0.1",
+        "x-forwarded-for",
+        "10.0.0.2",
+      ],
+      body: "{}",
+    });
+    assert.equal(r.statusCode, 202);
+    await r.body.dump();
+    const [got] = await sink.waitFor(1, { predicate: (q) => q.headers["ce-id"] === "repeat-ok" });
+    assert.equal(got?.headers["ce-type"], "com.example.test");
+  });
 
   it("POST with an unknown specversion → 400", async () => {
     const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-specversion": "19.0" }), body: "{}" });

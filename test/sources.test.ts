@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { httpSourcePlugin } from "@sluice/source-http";
 import { pingSourcePlugin } from "@sluice/source-ping";
 import { startRecordingSink } from "@sluice/testing";
+import { request } from "undici";
 import { broker, http, manifests, startPipeline, trigger } from "./helpers/pipeline.js";
 
 const plugins = [pingSourcePlugin, httpSourcePlugin];
@@ -108,6 +109,20 @@ describe("sources in the runtime", () => {
         body,
       });
       assert.equal(bad.status, 403);
+      // a CloudEvent passes through, but not one with a repeated attribute header
+      const signed = {
+        "x-hub-signature-256": `sha256=${createHmac("sha256", "s3cret").update("{}").digest("hex")}`,
+      };
+      const twice = await request(`${p.url}/webhooks/test`, {
+        method: "POST",
+        headers: [
+          ...Object.entries(signed).flat(),
+          ...["ce-specversion", "1.0", "ce-id", "x", "ce-source", "/s", "ce-type", "t", "ce-type", "u"],
+        ],
+        body: "{}",
+      });
+      assert.equal(twice.statusCode, 400);
+      assert.match(await twice.body.text(), /DUPLICATE_ATTRIBUTE/);
     } finally {
       await p.close();
       await sink.close();

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { CodecErrors, decodeHttp } from "@sluice/codec";
 import {
@@ -266,7 +266,7 @@ export class Ingress {
       method: request.method,
       path,
       query: q === -1 ? "" : url.slice(q + 1),
-      headers: request.headers,
+      headers: eventHeaders(request.raw),
       body: (request.body as Buffer | undefined) ?? EMPTY,
     });
     reply.code(response.status);
@@ -279,7 +279,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** Decodes the request into envelopes; the reply-loop guard is moved out of the attributes. */
 function toEnvelopes(raw: IncomingMessage, body: Buffer): EventEnvelope[] {
-  const { events } = decodeHttp(raw.headers, body);
+  const { events } = decodeHttp(eventHeaders(raw), body);
   const traceparent = headerValue(raw.headers.traceparent);
   const tracestate = headerValue(raw.headers.tracestate);
   const acceptedAt = Date.now();
@@ -302,6 +302,29 @@ function toEnvelopes(raw: IncomingMessage, body: Buffer): EventEnvelope[] {
     envelopes[i] = { event, ttl, traceparent, tracestate, acceptedAt };
   }
   return envelopes;
+}
+
+/**
+ * The request's headers, with a repeated `ce-` header or Content-Type kept as the list of its
+ * values. node:http joins the values of a repeated unknown header with ", " (and keeps the first
+ * Content-Type), so `ce-id: a` + `ce-id: b` would read as the id "a, b"; as a list, the codec
+ * refuses it as a duplicate attribute (400). Only when some header repeats (the raw list is
+ * longer than the parsed one) does this look further, so the common request costs one count.
+ */
+export function eventHeaders(raw: IncomingMessage): IncomingHttpHeaders {
+  const headers = raw.headers;
+  if (raw.rawHeaders.length === 2 * Object.keys(headers).length) return headers;
+  let out: IncomingHttpHeaders | undefined;
+  const distinct = raw.headersDistinct;
+  for (const name of Object.keys(distinct)) {
+    const values = distinct[name];
+    if (values === undefined || values.length < 2) continue;
+    if (name.startsWith("ce-") || name === "content-type") {
+      out ??= { ...headers };
+      out[name] = values;
+    }
+  }
+  return out ?? headers;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
