@@ -28,28 +28,65 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-/** The states of the processes in group `pgid`, from /proc; undefined when /proc is not there. */
-function procGroupStates(pgid: number): string[] | undefined {
+/** What /proc/<pid>/stat says of one process. */
+export interface ProcStat {
+  readonly pid: number;
+  /** R, S, D, Z (zombie), X (dead), ... */
+  readonly state: string;
+  readonly pgrp: number;
+  /** Clock ticks after boot when the process started: with the pid, it names one process. */
+  readonly startTime: number;
+}
+
+/** /proc/<pid>/stat parsed; undefined when the process is gone or there is no /proc. */
+export function readProcStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  return parseProcStat(pid, text);
+}
+
+function parseProcStat(pid: number, text: string): ProcStat {
+  // "pid (comm) state ppid pgrp ... starttime(22nd) ...": comm may hold spaces and parentheses,
+  // so split after the last ")"; fields[0] is the 3rd field.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return {
+    pid,
+    state: fields[0] ?? "",
+    pgrp: Number(fields[2]),
+    startTime: Number(fields[19]),
+  };
+}
+
+/** Every process of group `pgid`, from /proc; undefined when /proc is not there. */
+export function procGroupMembers(pgid: number): ProcStat[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
     return undefined;
   }
-  const states: string[] = [];
+  const members: ProcStat[] = [];
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    let stat: string;
+    let text: string;
     try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      text = readFileSync(`/proc/${entry}/stat`, "utf8");
     } catch {
       continue; // exited while we looked
     }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid) states.push(fields[0] ?? "");
+    const stat = parseProcStat(Number(entry), text);
+    if (stat.pgrp === pgid) members.push(stat);
   }
-  return states;
+  return members;
+}
+
+/** The states of the processes in group `pgid`, from /proc; undefined when /proc is not there. */
+function procGroupStates(pgid: number): string[] | undefined {
+  return procGroupMembers(pgid)?.map((member) => member.state);
 }
 
 const POLL_MS = 20;

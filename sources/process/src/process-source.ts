@@ -11,6 +11,7 @@ import {
   type SourceResource,
 } from "@sluice/core";
 import { ProcessSourceErrors } from "./errors.js";
+import { forgetGroup, leftoverGroup, recordGroup } from "./group-record.js";
 import { forwardLines } from "./line-forwarder.js";
 import { signalGroup, stopGroup } from "./process-group.js";
 import { sinkBindingEnv } from "./sink-binding.js";
@@ -54,6 +55,8 @@ class ProcessSource implements Source {
   #failures = 0;
   #healthy = true;
   #stopping: Promise<void> | undefined;
+  /** The write of the latest group record, awaited before close() removes it. */
+  #recording: Promise<void> = Promise.resolve();
 
   constructor(resource: SourceResource<ProcessSpec>) {
     this.#resource = resource;
@@ -72,6 +75,7 @@ class ProcessSource implements Source {
     this.#env = this.#environment();
     try {
       await this.#checkCwd();
+      await this.#stopLeftover();
       await this.#spawn();
     } catch (error) {
       if (this.#state === "running") this.#state = "new";
@@ -103,6 +107,16 @@ class ProcessSource implements Source {
     for (const entry of env)
       out[entry.name] = typeof entry.value === "string" ? entry.value : entry.value.reveal();
     return Object.assign(out, sinkBindingEnv(this.#resource));
+  }
+
+  /** Stops the group a previous run left behind when it was killed without a shutdown. */
+  async #stopLeftover(): Promise<void> {
+    const stateDir = this.#ctx?.stateDir;
+    if (stateDir === undefined) return;
+    const pgid = await leftoverGroup(stateDir);
+    if (pgid === undefined) return;
+    this.#logger().warn("stopping the process group a previous run left running", { pgid });
+    await stopGroup(pgid, this.#resource.spec.stopGracePeriodMs);
   }
 
   async #checkCwd(): Promise<void> {
@@ -151,6 +165,13 @@ class ProcessSource implements Source {
     const { resetAfterMs } = this.#resource.spec.restart;
     if (this.#state === "running") this.#stableTimer = setTimeout(() => this.#stable(), resetAfterMs);
     logger.info("process started", { command: this.#resource.spec.command.join(" ") });
+    const stateDir = this.#ctx?.stateDir;
+    if (stateDir !== undefined && child.pid !== undefined) {
+      const pid = child.pid;
+      this.#recording = this.#recording
+        .then(() => recordGroup(stateDir, pid))
+        .catch((error: unknown) => logger.warn("could not record the process group", { error }));
+    }
   }
 
   /** The child ran long enough: the backoff starts over and a crash loop is over. */
@@ -217,6 +238,12 @@ class ProcessSource implements Source {
     if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       await stopGroup(child.pid, this.#resource.spec.stopGracePeriodMs);
     }
+    await this.#recording;
+    const stateDir = this.#ctx?.stateDir;
+    if (stateDir !== undefined)
+      await forgetGroup(stateDir).catch((error: unknown) =>
+        this.#logger().warn("could not remove the process group record", { error }),
+      );
     const closed = this.#childClosed;
     if (closed === undefined) return;
     // The pipes close once every process holding them is gone; a process that left the group
