@@ -60,6 +60,37 @@ describe("abort and close", () => {
     assert.equal(sink.requests.length, 1, "no retry after the abort");
   });
 
+  it("one signal shared by many deliveries aborts those in progress, not those already done", async (t) => {
+    let answer: "ok" | "hang" = "ok";
+    const { sink, dispatcher } = await setup(t, () => (answer === "ok" ? { status: 202 } : "hang"));
+    const controller = new AbortController();
+    const request = () => ({
+      envelope: makeEnvelope(),
+      url: sink.url,
+      policy: policy({ retry: 0, timeoutMs: 60_000 }),
+      namespace: "ns",
+      signal: controller.signal,
+    });
+    assert.equal((await dispatcher.deliver(request())).outcome, "delivered");
+    answer = "hang";
+    const pending = [
+      dispatcher.deliver(request()),
+      dispatcher.deliver(request()),
+      dispatcher.deliver(request()),
+    ];
+    await sink.waitFor(4);
+    controller.abort();
+    assert.deepEqual(
+      (await Promise.all(pending)).map((r) => r.outcome),
+      ["aborted", "aborted", "aborted"],
+    );
+    assert.equal(
+      (await dispatcher.deliver(request())).outcome,
+      "aborted",
+      "a later delivery sees the aborted signal",
+    );
+  });
+
   it("an aborted signal makes no attempt", async (t) => {
     const { sink, dispatcher } = await setup(t, always(202));
     const result = await dispatcher.deliver({
