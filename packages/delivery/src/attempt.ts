@@ -80,13 +80,7 @@ export function attempt(
   run: RunState,
 ): Promise<AttemptOutcome | "aborted"> {
   return new Promise((resolve) => {
-    const exchange = new Exchange(spec, run, resolve);
-    run.current = exchange;
-    if (spec.timeoutMs > 0) exchange.timer = delays.schedule(spec.timeoutMs, () => exchange.timeOut());
-    exchange.finished = () => {
-      if (exchange.timer !== undefined) delays.cancel(exchange.timer);
-      if (run.current === exchange) run.current = undefined;
-    };
+    const exchange = new Exchange(spec, delays, run, resolve);
     try {
       spec.target.pool.dispatch(
         { method: "POST", path: spec.target.path, headers: spec.headers, body: spec.body ?? null },
@@ -108,9 +102,9 @@ type BodyUse = "discard" | "error-data" | "reply";
 
 /** One request/response exchange, as an undici dispatch handler (the controller kind). */
 class Exchange {
-  timer: DelayHandle | undefined;
-  finished: () => void = () => {};
   readonly #spec: AttemptSpec;
+  readonly #delays: DelayQueue;
+  readonly #timer: DelayHandle | undefined;
   readonly #run: RunState;
   readonly #resolve: (outcome: AttemptOutcome | "aborted") => void;
   #controller: UndiciDispatcher.DispatchController | undefined;
@@ -126,10 +120,19 @@ class Exchange {
   #keep = 0;
   #max = 0;
 
-  constructor(spec: AttemptSpec, run: RunState, resolve: (outcome: AttemptOutcome | "aborted") => void) {
+  /** Becomes the run's current attempt and starts its timeout. */
+  constructor(
+    spec: AttemptSpec,
+    delays: DelayQueue,
+    run: RunState,
+    resolve: (outcome: AttemptOutcome | "aborted") => void,
+  ) {
     this.#spec = spec;
+    this.#delays = delays;
     this.#run = run;
     this.#resolve = resolve;
+    run.current = this;
+    this.#timer = spec.timeoutMs > 0 ? delays.schedule(spec.timeoutMs, () => this.#timeOut()) : undefined;
   }
 
   /** The delivery was cancelled (RunState.current). */
@@ -139,11 +142,10 @@ class Exchange {
     this.#cut(new Error("the delivery was cancelled"));
   }
 
-  timeOut(): void {
+  #timeOut(): void {
     if (this.#done) return;
-    // A status already received stands, unless a reply was still being read.
     this.#finish(
-      this.#status !== 0 && this.#use !== "reply"
+      this.#statusStands
         ? this.#outcome(true)
         : failure(DeliveryErrors.TIMEOUT, `no complete answer within ${this.#spec.timeoutMs} ms`, true),
     );
@@ -210,8 +212,7 @@ class Exchange {
   onResponseError(_controller: UndiciDispatcher.DispatchController, error: Error): void {
     if (this.#done) return;
     if (this.#run.aborted) this.#finish("aborted");
-    // The status already decided the attempt; a broken body only loses knativeerrordata.
-    else if (this.#status !== 0 && this.#use !== "reply") this.#finish(this.#outcome(true));
+    else if (this.#statusStands) this.#finish(this.#outcome(true));
     else this.#finish(failure(DeliveryErrors.NETWORK, describeError(error), true));
   }
 
@@ -223,10 +224,19 @@ class Exchange {
     else this.#pendingAbort = reason;
   }
 
+  /**
+   * A status line already received decides the attempt when its body is cut short (timeout,
+   * broken connection): the body would only have added knativeerrordata. Not for a reply.
+   */
+  get #statusStands(): boolean {
+    return this.#status !== 0 && this.#use !== "reply";
+  }
+
   #finish(outcome: AttemptOutcome | "aborted"): void {
     if (this.#done) return;
     this.#done = true;
-    this.finished();
+    if (this.#timer !== undefined) this.#delays.cancel(this.#timer);
+    if (this.#run.current === this) this.#run.current = undefined;
     this.#resolve(outcome);
   }
 

@@ -311,7 +311,7 @@ function toEnvelopes(raw: IncomingMessage, body: Buffer): EventEnvelope[] {
  * refuses it as a duplicate attribute (400). Only when some header repeats (the raw list is
  * longer than the parsed one) does this look further, so the common request costs one count.
  */
-export function eventHeaders(raw: IncomingMessage): IncomingHttpHeaders {
+function eventHeaders(raw: IncomingMessage): IncomingHttpHeaders {
   const headers = raw.headers;
   if (raw.rawHeaders.length === 2 * Object.keys(headers).length) return headers;
   let out: IncomingHttpHeaders | undefined;

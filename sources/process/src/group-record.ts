@@ -1,6 +1,6 @@
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { procGroupMembers, readProcStat } from "./process-group.js";
+import { isLive, procGroupMembers, readProcStat } from "./process-group.js";
 
 /**
  * The process group a ProcessSource last started, kept in its state folder (under --data-dir) so
@@ -9,7 +9,7 @@ import { procGroupMembers, readProcStat } from "./process-group.js";
  */
 const FILE = "process-group.json";
 
-interface Record {
+interface GroupRecord {
   readonly pgid: number;
   /** The leader's start time (/proc/<pid>/stat): tells our leader from a later process with its pid. */
   readonly startTime: number;
@@ -19,7 +19,7 @@ interface Record {
 export async function recordGroup(stateDir: string, pgid: number): Promise<void> {
   const stat = readProcStat(pgid);
   if (stat === undefined) return;
-  const record: Record = { pgid, startTime: stat.startTime };
+  const record: GroupRecord = { pgid, startTime: stat.startTime };
   const target = join(stateDir, FILE);
   await writeFile(`${target}.tmp`, JSON.stringify(record));
   await rename(`${target}.tmp`, target);
@@ -37,14 +37,14 @@ export async function forgetGroup(stateDir: string): Promise<void> {
  * id meanwhile). Undefined when there is no record, nothing left, or no /proc to verify with.
  */
 export async function leftoverGroup(stateDir: string): Promise<number | undefined> {
-  let record: Record;
+  let record: GroupRecord;
   try {
-    record = JSON.parse(await readFile(join(stateDir, FILE), "utf8")) as Record;
+    record = JSON.parse(await readFile(join(stateDir, FILE), "utf8")) as GroupRecord;
   } catch {
     return undefined; // no record (the common case) or an unreadable one: nothing to verify
   }
   if (!Number.isSafeInteger(record.pgid) || record.pgid <= 1) return undefined;
-  const members = procGroupMembers(record.pgid)?.filter((m) => m.state !== "Z" && m.state !== "X");
+  const members = procGroupMembers(record.pgid)?.filter(isLive);
   if (members === undefined || members.length === 0) return undefined;
   const leader = members.find((m) => m.pid === record.pgid);
   if (leader !== undefined && leader.startTime !== record.startTime) return undefined;

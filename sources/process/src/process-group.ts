@@ -18,8 +18,8 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
  * it. Elsewhere kill(-pgid, 0) answers.
  */
 export function groupAlive(pgid: number): boolean {
-  const members = procGroupStates(pgid);
-  if (members !== undefined) return members.some((state) => state !== "Z" && state !== "X");
+  const members = procGroupMembers(pgid);
+  if (members !== undefined) return members.some(isLive);
   try {
     process.kill(-pgid, 0);
     return true;
@@ -72,21 +72,15 @@ export function procGroupMembers(pgid: number): ProcStat[] | undefined {
   const members: ProcStat[] = [];
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // exited while we looked
-    }
-    const stat = parseProcStat(Number(entry), text);
-    if (stat.pgrp === pgid) members.push(stat);
+    const stat = readProcStat(Number(entry)); // undefined: it exited while we looked
+    if (stat?.pgrp === pgid) members.push(stat);
   }
   return members;
 }
 
-/** The states of the processes in group `pgid`, from /proc; undefined when /proc is not there. */
-function procGroupStates(pgid: number): string[] | undefined {
-  return procGroupMembers(pgid)?.map((member) => member.state);
+/** Running or sleeping: not a zombie waiting for a reaper, not dead. */
+export function isLive(stat: ProcStat): boolean {
+  return stat.state !== "Z" && stat.state !== "X";
 }
 
 const POLL_MS = 20;
