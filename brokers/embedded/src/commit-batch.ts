@@ -54,6 +54,8 @@ export class CommitBatch {
         envelope: entry.envelope,
         bytes: frameBytes,
         remaining: 0,
+        holders: 0,
+        behind: 0,
         segment: undefined,
         offset: start,
         frameBytes,

@@ -92,6 +92,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
     const record = this.#taken.get(delivery.seq);
     if (record === undefined) return;
     this.#taken.delete(delivery.seq);
+    record.holders -= 1;
     this.#owner.finish(record, this.route, true);
   }
 
@@ -99,6 +100,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
     const record = this.#taken.get(delivery.seq);
     if (record === undefined) return;
     this.#taken.delete(delivery.seq);
+    record.holders -= 1;
     insertSorted(this.#released, record);
     this.#serve();
   }
@@ -113,6 +115,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
   /** Closes the queue and finishes every delivery it still owed (a dropped subscription). */
   discard(): void {
     this.close();
+    for (const record of this.#taken.values()) record.holders -= 1;
     const records = [...this.#released, ...this.#ready.drain(), ...this.#taken.values()];
     this.#released.length = 0;
     this.#taken.clear();
@@ -164,6 +167,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
 
   #putBack(record: LogRecord): void {
     this.#taken.delete(record.seq);
+    record.holders -= 1;
     insertSorted(this.#released, record);
   }
 
@@ -185,6 +189,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
   #hold(record: LogRecord): LogRecord {
     if (this.#taken === NOTHING_TAKEN) this.#taken = new Map();
     this.#taken.set(record.seq, record);
+    record.holders += 1;
     return record;
   }
 }

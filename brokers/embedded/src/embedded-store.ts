@@ -23,6 +23,12 @@ import type { SegmentLog } from "./segment-log.js";
 import { closedError, describe, fullError, unavailableError } from "./store-errors.js";
 import { probeDirectory, Retrier } from "./store-probe.js";
 
+/**
+ * A route with this many records waiting is far behind: records queued for it then are not kept
+ * in memory for it alone (see finish()).
+ */
+export const BEHIND_QUEUE_LENGTH = 1024;
+
 export interface StoreSettings {
   readonly maxPendingEvents: number;
   readonly maxPendingBytes: number;
@@ -106,7 +112,12 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     this.#pendingEvents += 1;
     this.#pendingBytes += record.bytes;
     this.#pendingDeliveries += routes.length;
-    for (const route of routes) this.#queueOfRoute(route)?.push(record);
+    for (const route of routes) {
+      const queue = this.#queueOfRoute(route);
+      if (queue === undefined) continue;
+      if (queue.waiting >= BEHIND_QUEUE_LENGTH) record.behind += 1;
+      queue.push(record);
+    }
   }
 
   /** Finishes recovery: the log is open and `lastSeq` is the newest seq ever used. */
@@ -228,7 +239,17 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     if (acked) this.#acks.ack(route, record.seq);
     this.#pendingDeliveries -= 1;
     record.remaining -= 1;
-    if (record.remaining > 0) return;
+    if (record.remaining > 0) {
+      // Only routes that were far behind still owe it and none holds it: drop the body, they read
+      // it back from disk when they get there. A stuck trigger's backlog then keeps a small
+      // descriptor per event on the heap instead of every envelope, which the garbage collector
+      // would otherwise copy and promote, pausing ingress for every other trigger too.
+      if (record.envelope !== undefined && record.holders === 0 && record.remaining <= record.behind) {
+        record.envelope = undefined;
+        this.#cachedBytes -= record.bytes;
+      }
+      return;
+    }
     this.#pendingEvents -= 1;
     this.#pendingBytes -= record.bytes;
     if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
@@ -259,6 +280,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     if (
       record.envelope === undefined &&
       record.remaining > 1 &&
+      record.behind === 0 &&
       this.#cachedBytes + record.bytes <= this.#s.cacheBytes
     ) {
       record.envelope = envelope;
@@ -326,6 +348,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       if (queue === undefined) continue;
       record.remaining += 1;
       this.#pendingDeliveries += 1;
+      if (queue.waiting >= BEHIND_QUEUE_LENGTH) record.behind += 1;
       queue.push(record);
     }
     if (record.remaining === 0) {

@@ -8,12 +8,19 @@ import type { Segment } from "./segment-log.js";
  */
 export interface LogRecord {
   readonly seq: number;
-  /** Set when cached; once set it is never cleared, so a handed-out record stays readable. */
+  /**
+   * Set when cached. Cleared only while no route holds the record (`holders` is 0), so a
+   * handed-out record stays readable.
+   */
   envelope: EventEnvelope | undefined;
   /** What the event counts for against maxPendingBytes. */
   readonly bytes: number;
   /** Routes not yet finished with the event. */
   remaining: number;
+  /** Routes that have taken the record and not yet acked or released it. */
+  holders: number;
+  /** Routes that were far behind (a long queue) when the record was queued for them. */
+  behind: number;
   /** Set once the record is durable (the batch holding it was synced). */
   segment: Segment | undefined;
   offset: number;

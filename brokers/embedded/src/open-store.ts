@@ -60,6 +60,8 @@ export async function openStore(options: OpenStoreOptions): Promise<EmbeddedStor
           envelope: undefined,
           bytes: frameBytes,
           remaining: 0,
+          holders: 0,
+          behind: 0,
           segment,
           offset,
           frameBytes,

@@ -8,11 +8,20 @@ export interface Faults {
   reads: boolean;
   /** fdatasync calls seen (failed or not). */
   syncCount: number;
+  /** Positional reads seen (failed or not). */
+  readCount: number;
 }
 
 /** The real file system with switchable failures, as a full or broken disk would fail. */
 export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
-  const faults: Faults = { writes: false, syncs: false, truncates: false, reads: false, syncCount: 0 };
+  const faults: Faults = {
+    writes: false,
+    syncs: false,
+    truncates: false,
+    reads: false,
+    syncCount: 0,
+    readCount: 0,
+  };
   const fail = (op: string, code = "ENOSPC"): Promise<never> =>
     Promise.reject(Object.assign(new Error(`${code}: injected failure, ${op}`), { code }));
   const fs: FileSystem = {
@@ -27,8 +36,10 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
     },
     ftruncate: (fd, length) =>
       faults.truncates ? fail("ftruncate", "EIO") : nodeFileSystem.ftruncate(fd, length),
-    read: (fd, buffer, offset, length, position) =>
-      faults.reads ? fail("read", "EIO") : nodeFileSystem.read(fd, buffer, offset, length, position),
+    read: (fd, buffer, offset, length, position) => {
+      faults.readCount += 1;
+      return faults.reads ? fail("read", "EIO") : nodeFileSystem.read(fd, buffer, offset, length, position);
+    },
   };
   return { fs, faults };
 }
