@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { eventually } from "@sluice/testing";
 import { spawnSluice } from "./helpers/cli.js";
 
 // Marks its pid in MARK_DIR and runs quietly (writing nothing, so a dead parent's closed pipes
@@ -21,14 +22,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting until ${what}`);
 }
 
 describe("ProcessSource after Sluice is killed with SIGKILL", () => {

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { describe, it } from "node:test";
 import { httpSourcePlugin } from "@sluice/source-http";
 import { pingSourcePlugin } from "@sluice/source-ping";
-import { startRecordingSink } from "@sluice/testing";
+import { eventually, startRecordingSink } from "@sluice/testing";
 import { request } from "undici";
 import { broker, http, manifests, startPipeline, trigger } from "./helpers/pipeline.js";
 
@@ -25,14 +25,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > 15_000) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe("sources in the runtime", () => {

@@ -5,6 +5,8 @@ import { after } from "node:test";
 import { type AppendEntry, type BrokerStore, createLogger, type Delivery, type Logger } from "@sluice/core";
 import { makeEnvelope, makeEvent } from "@sluice/testing";
 
+export { eventually } from "@sluice/testing";
+
 export const KEY = { namespace: "default", name: "b" };
 
 /** A fresh temporary data dir, removed when the test file ends. */
@@ -56,15 +58,6 @@ export async function takeAll(
 
 export function idOf(delivery: Delivery): string {
   return delivery.envelope.event.attributes.get("id") ?? "";
-}
-
-/** Waits until `check` holds; a hang guard, never a timing assertion. */
-export async function eventually(check: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > limitMs) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 export async function guard<T>(promise: Promise<T>, what: string, limitMs = 10_000): Promise<T> {

@@ -13,6 +13,8 @@ export {
   withOrdered,
   withSubscriber,
 } from "./builders.js";
+export type { EventuallyOptions } from "./eventually.js";
+export { eventually } from "./eventually.js";
 export type {
   RecordingSink,
   RecordingSinkOptions,

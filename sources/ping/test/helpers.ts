@@ -2,6 +2,8 @@ import type { SourceResource, ValidationContext } from "@sluice/core";
 import type { Clock, PingSpec } from "../src/index.js";
 import { validatePingSpec } from "../src/index.js";
 
+export { eventually } from "@sluice/testing";
+
 export interface Diagnostic {
   readonly severity: "error" | "warning";
   readonly pointer: string;
@@ -111,13 +113,4 @@ export class ManualClock implements Clock {
   set(now: number): void {
     this.#now = now;
   }
-}
-
-/** Polls `check` until it holds (a hang guard, not a timing assertion). */
-export async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`never happened: ${what}`);
 }

@@ -14,6 +14,8 @@ import {
 import { createTestSourceContext, type TestSourceContext } from "@sluice/testing";
 import { createProcessSource, type ProcessSpec, validateProcessSpec } from "../src/index.js";
 
+export { eventually } from "@sluice/testing";
+
 export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 export const NODE = process.execPath;
 
@@ -123,15 +125,6 @@ export async function run(
   });
   await source.start(ctx);
   return { source, ctx, lines };
-}
-
-/** Polls `check` until it holds (a hang guard, not a timing assertion). */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** True when `pid` is a live process (zombies count as gone). */
