@@ -1,7 +1,9 @@
 // A slow, failing or unreachable subscriber never delays deliveries to other triggers (§5).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { always, hang, startRecordingSink } from "@sluice/testing";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FAILING_AFTER } from "@sluice/runtime";
+import { always, eventually, hang, type SinkAction, startRecordingSink } from "@sluice/testing";
 import { broker, ceHeaders, http, manifests, startPipeline, trigger } from "./helpers/pipeline.js";
 
 describe("isolation", () => {
@@ -41,4 +43,94 @@ describe("isolation", () => {
       }
     });
   }
+
+  /** A sink whose answers take 40 ms, recording how many requests were open as each one arrived. */
+  async function countingSink(status: () => number) {
+    let active = 0;
+    const openAtStart: number[] = [];
+    const sink = await startRecordingSink({
+      respond: async (): Promise<SinkAction> => {
+        active += 1;
+        openAtStart.push(active);
+        await sleep(40);
+        active -= 1;
+        return { status: status() };
+      },
+    });
+    return { sink, openAtStart };
+  }
+
+  const WINDOW = 16;
+  const FAILING_WINDOW = 2;
+  /** Requests that may have started before the window narrowed: the first window, then one per failure. */
+  const SETTLED = WINDOW + FAILING_AFTER;
+
+  async function pipelineFor(url: string) {
+    const p = await startPipeline(
+      manifests(
+        broker(),
+        trigger("down", { subscriber: { uri: url }, delivery: { retry: 0, timeout: "PT10S" } }),
+      ),
+      {
+        limits: { inFlightPerTrigger: WINDOW, inFlightPerFailingTrigger: FAILING_WINDOW, inFlightTotal: 64 },
+      },
+    );
+    const send = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) {
+        const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": `down-${i}` }), body: "{}" });
+        assert.equal(r.status, 202);
+      }
+    };
+    return { p, send };
+  }
+
+  it("narrows a failing subscriber's window until it answers again, then restores it", async () => {
+    let failing = true;
+    const { sink, openAtStart } = await countingSink(() => (failing ? 503 : 202));
+    const { p, send } = await pipelineFor(sink.url);
+    try {
+      await send(0, 60);
+      await eventually(() => openAtStart.length >= SETTLED + 20, "attempts after the window narrowed");
+      assert.ok(
+        Math.max(...openAtStart.slice(0, WINDOW)) > FAILING_WINDOW,
+        "the full window was used at first",
+      );
+      const later = openAtStart.slice(SETTLED);
+      assert.ok(
+        later.every((open) => open <= FAILING_WINDOW),
+        `at most ${FAILING_WINDOW} attempts open while failing, saw ${Math.max(...later)}`,
+      );
+      // The subscriber recovers: the first success restores the full window for the backlog.
+      failing = false;
+      const recovered = openAtStart.length;
+      await send(60, 40);
+      await eventually(() => openAtStart.length >= 100, "every event attempted");
+      const after = openAtStart.slice(recovered);
+      assert.ok(
+        Math.max(...after) > FAILING_WINDOW,
+        `window restored, saw at most ${Math.max(...after)} open`,
+      );
+      assert.equal(sink.requests.length, 100, "each event attempted once (retry 0)");
+    } finally {
+      await p.close();
+      await sink.close();
+    }
+  });
+
+  it("keeps the full window for a subscriber that answers but rejects events for good (400)", async () => {
+    const { sink, openAtStart } = await countingSink(() => 400);
+    const { p, send } = await pipelineFor(sink.url);
+    try {
+      await send(0, 80);
+      await eventually(() => openAtStart.length >= 80, "every event attempted");
+      const later = openAtStart.slice(SETTLED);
+      assert.ok(
+        Math.max(...later) > FAILING_WINDOW,
+        `full window kept, saw at most ${Math.max(...later)} open`,
+      );
+    } finally {
+      await p.close();
+      await sink.close();
+    }
+  });
 });

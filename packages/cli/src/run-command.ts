@@ -35,6 +35,9 @@ Options:
       --max-pending N        per broker: stored events not yet delivered before 429 (default ${DEFAULT_LIMITS.maxPendingEvents})
       --max-inflight N       deliveries in flight over all triggers (default ${DEFAULT_LIMITS.inFlightTotal})
       --max-inflight-per-trigger N   (default ${DEFAULT_LIMITS.inFlightPerTrigger})
+      --max-inflight-per-failing-trigger N
+                             while a trigger's last 8 deliveries failed every attempt (unreachable,
+                             timeout, 5xx), until its subscriber answers again (default ${DEFAULT_LIMITS.inFlightPerFailingTrigger})
   -h, --help                 show this help`;
 
 const OPTIONS: OptionSpec = {
@@ -51,6 +54,7 @@ const OPTIONS: OptionSpec = {
   "max-pending": { type: "string" },
   "max-inflight": { type: "string" },
   "max-inflight-per-trigger": { type: "string" },
+  "max-inflight-per-failing-trigger": { type: "string" },
 };
 
 interface RunSettings {
@@ -95,6 +99,12 @@ function settingsFrom(argv: readonly string[]): (RunSettings & { runtimeLimits: 
       inFlightPerTrigger: Math.min(
         intOption(parsed, "max-inflight-per-trigger", DEFAULT_LIMITS.inFlightPerTrigger, 1),
         inFlightTotal,
+      ),
+      inFlightPerFailingTrigger: intOption(
+        parsed,
+        "max-inflight-per-failing-trigger",
+        DEFAULT_LIMITS.inFlightPerFailingTrigger,
+        1,
       ),
     },
   };

@@ -25,6 +25,7 @@ export interface BrokerHostOptions {
   readonly metrics: RuntimeMetrics;
   readonly logger: Logger;
   readonly inFlightPerTrigger: number;
+  readonly inFlightPerFailingTrigger: number;
   readonly shutdownGraceMs: number;
 }
 
@@ -159,6 +160,7 @@ export class BrokerHost {
       limiter: this.#o.limiter,
       broker: this,
       maxInFlight: this.#o.inFlightPerTrigger,
+      maxInFlightWhileFailing: this.#o.inFlightPerFailingTrigger,
       metrics: this.#o.metrics.forTrigger(trigger.id),
       logger: this.#o.logger,
     });

@@ -12,3 +12,4 @@ export { createRuntime } from "./runtime.js";
 export { RuntimeMetrics } from "./runtime-metrics.js";
 export type { EmitRetry, HostedSourceContext, SourceContextOptions } from "./source-context.js";
 export { createSourceContext, DEFAULT_EMIT_RETRY } from "./source-context.js";
+export { FAILING_AFTER } from "./trigger-worker.js";

@@ -8,6 +8,12 @@ export interface RuntimeLimits {
   readonly maxPendingBytes: number;
   /** Deliveries in flight per trigger (including ordered ones waiting for their key). */
   readonly inFlightPerTrigger: number;
+  /**
+   * Deliveries in flight per trigger while its subscriber is failing (its last
+   * FAILING_AFTER deliveries failed every attempt), until one succeeds: a subscriber that is down
+   * or rejecting everything gets a trickle of attempts, not the full window.
+   */
+  readonly inFlightPerFailingTrigger: number;
   /** Deliveries in flight over all triggers. */
   readonly inFlightTotal: number;
   /** On shutdown or trigger removal, how long in-flight deliveries may finish before being abandoned (they stay stored and are redelivered after a restart). */
@@ -23,6 +29,7 @@ export const DEFAULT_LIMITS: RuntimeLimits = Object.freeze({
   maxPendingEvents: 200_000,
   maxPendingBytes: 512 * 1024 * 1024,
   inFlightPerTrigger: 64,
+  inFlightPerFailingTrigger: 4,
   inFlightTotal: 1024,
   shutdownGraceMs: 10_000,
   retryAfterFullSeconds: 1,

@@ -216,6 +216,7 @@ class SluiceRuntime implements Runtime {
       metrics: this.metrics,
       logger: this.#logger,
       inFlightPerTrigger: this.#limits.inFlightPerTrigger,
+      inFlightPerFailingTrigger: this.#limits.inFlightPerFailingTrigger,
       shutdownGraceMs: this.#limits.shutdownGraceMs,
     });
   }

@@ -6,7 +6,7 @@ import type {
   SubscriptionQueue,
   TriggerResource,
 } from "@sluice/core";
-import type { DeliveryResult, Dispatcher } from "@sluice/delivery";
+import { type DeliveryResult, type Dispatcher, isRetryableStatus } from "@sluice/delivery";
 import type { Limiter } from "./limiter.js";
 import type { TriggerMetrics } from "./runtime-metrics.js";
 
@@ -25,18 +25,29 @@ export interface TriggerWorkerOptions {
   readonly limiter: Limiter;
   readonly broker: WorkerBroker;
   readonly maxInFlight: number;
+  /** The window while the subscriber is failing (see FAILING_AFTER), until it answers again. */
+  readonly maxInFlightWhileFailing: number;
   readonly metrics: TriggerMetrics;
   readonly logger: Logger;
 }
 
 const RELEASE_DELAY_MS = 1000;
+/**
+ * After this many deliveries in a row failed every attempt (the last one unreachable, timed out or
+ * with a retryable status), the subscriber counts as failing and the trigger keeps only
+ * `maxInFlightWhileFailing` deliveries in flight until one gets an answer that is not a retryable
+ * failure. A flaky subscriber (some attempts fail, retries get through) never gets there.
+ */
+export const FAILING_AFTER = 8;
 
 /**
  * Delivers one trigger's queue: takes deliveries in log order while fewer than `maxInFlight` are
  * in flight, holds a slot of the shared limiter per delivery in progress, and acks each one once
  * it is delivered, dead-lettered or kept in the dead-letter store. A slow or failing subscriber
  * only ever fills its own trigger's slots. Ordered triggers deliver one event at a time per
- * `partitionkey` (retries block that key only).
+ * `partitionkey` (retries block that key only). While its subscriber is failing, a trigger narrows
+ * its window to a few deliveries (still every event, every retry), so a subscriber that is down
+ * costs the broker little: fewer attempts, timers, connections and dead letters at a time.
  */
 export class TriggerWorker {
   #trigger: TriggerResource;
@@ -46,6 +57,8 @@ export class TriggerWorker {
   #abortDeliveries: AbortController | undefined;
   #abandoned = false;
   #inFlight = 0;
+  /** Deliveries in a row that failed every attempt (reset by one that succeeds). */
+  #failedInARow = 0;
   #slotFreed: (() => void) | undefined;
   #idle: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -107,7 +120,7 @@ export class TriggerWorker {
   async #run(): Promise<void> {
     const signal = this.#stopTaking.signal;
     while (!signal.aborted) {
-      const free = this.#o.maxInFlight - this.#inFlight;
+      const free = this.#window() - this.#inFlight;
       if (free <= 0) {
         await new Promise<void>((resolve) => {
           this.#slotFreed = resolve;
@@ -162,6 +175,7 @@ export class TriggerWorker {
       }
       const result = await this.#dispatch(delivery);
       metrics.outcome(result, delivery.envelope.acceptedAt);
+      this.#track(result);
       await this.#settle(delivery, result);
     } catch (error) {
       this.#o.logger.error("delivery failed unexpectedly; it will be retried", {
@@ -176,6 +190,58 @@ export class TriggerWorker {
       this.#slotFreed?.();
       if (this.#inFlight === 0) this.#idle?.();
     }
+  }
+
+  /** How many deliveries may be in flight now. */
+  #window(): number {
+    const { maxInFlight, maxInFlightWhileFailing } = this.#o;
+    return this.#failedInARow >= FAILING_AFTER ? Math.min(maxInFlight, maxInFlightWhileFailing) : maxInFlight;
+  }
+
+  /**
+   * Follows whether the subscriber is failing, and says so when that changes. Failing means
+   * unreachable, timing out or answering a retryable status (5xx, 429, ...) to the last attempt; a
+   * subscriber that rejects events for good (400, 403, ...) is up and answering, and its events go
+   * to the dead-letter sink at full speed.
+   */
+  #track(result: DeliveryResult): void {
+    switch (result.outcome) {
+      case "delivered":
+        this.#answering();
+        return;
+      case "dead-lettered":
+      case "failed": {
+        const status = result.deadLetterEvent.attributes.get("knativeerrorcode");
+        if (status !== undefined && !isRetryableStatus(Number(status))) {
+          this.#answering();
+          return;
+        }
+        this.#failedInARow += 1;
+        if (this.#failedInARow === FAILING_AFTER) {
+          this.#o.logger.warn(
+            "subscriber failing: deliveries in a row failed every attempt; narrowing the delivery window until one succeeds",
+            {
+              trigger: this.#trigger.id,
+              failed: FAILING_AFTER,
+              window: Math.min(this.#o.maxInFlight, this.#o.maxInFlightWhileFailing),
+            },
+          );
+        }
+        return;
+      }
+      case "aborted":
+        return;
+    }
+  }
+
+  #answering(): void {
+    if (this.#failedInARow >= FAILING_AFTER) {
+      this.#o.logger.info("subscriber answers again; full delivery window restored", {
+        trigger: this.#trigger.id,
+        window: this.#o.maxInFlight,
+      });
+    }
+    this.#failedInARow = 0;
   }
 
   #dispatch(delivery: Delivery): Promise<DeliveryResult> {
