@@ -57,7 +57,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b2: { storages: ["embedded", "memory"], halfOfB1: true },
     b3: { fanOuts: [1, 10, 50] },
     b4: { counts: [1, 100, 1000, 10_000], cesql: true },
-    b5: { modes: ["500", "hang"], rounds: 3 },
+    b5: { modes: ["500", "hang"], rounds: 5 },
   },
   quick: {
     name: "quick",
