@@ -33,7 +33,8 @@ export interface Profile {
   readonly b3: { readonly fanOuts: readonly number[] };
   readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean };
   /** rounds: each mode runs this many times, interleaved; figures are medians. */
-  readonly b5: { readonly modes: readonly ("500" | "hang")[]; readonly rounds: number };
+  /** B5: modes besides the reference, interleaved rounds, and each run's measured time. */
+  readonly b5: { readonly modes: readonly ("500" | "hang")[]; readonly rounds: number; readonly durationMs: number };
 }
 
 export type Storage = "embedded" | "memory";
@@ -45,10 +46,10 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     name: "full",
     scenarios: ["B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7"],
     quietWaitMs: 20_000,
-    quietBudgetMs: 120_000,
+    quietBudgetMs: 60_000,
     rerunForeignPct: 20,
     maxReruns: 8,
-    ramp: { warmupMs: 1500, durationMs: 4000, maxSteps: 6, resolution: 1.15, budgetMs: 60_000 },
+    ramp: { warmupMs: 1500, durationMs: 3500, maxSteps: 6, resolution: 1.15, budgetMs: 60_000 },
     fixed: { warmupMs: 2000, durationMs: 8000 },
     backlog: { beforeMs: 5000, downMs: 20_000, afterMs: 20_000 },
     overload: { beforeMs: 5000, overloadMs: 20_000, afterMs: 15_000 },
@@ -57,7 +58,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b2: { storages: ["embedded", "memory"], halfOfB1: true },
     b3: { fanOuts: [1, 10, 50] },
     b4: { counts: [1, 100, 1000, 10_000], cesql: true },
-    b5: { modes: ["500", "hang"], rounds: 5 },
+    b5: { modes: ["500", "hang"], rounds: 5, durationMs: 6000 },
   },
   quick: {
     name: "quick",
@@ -76,7 +77,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b2: { storages: ["embedded"], halfOfB1: false },
     b3: { fanOuts: [10] },
     b4: { counts: [1, 10_000], cesql: false },
-    b5: { modes: ["500"], rounds: 1 },
+    b5: { modes: ["500"], rounds: 1, durationMs: 5000 },
   },
 };
 

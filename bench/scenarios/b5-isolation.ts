@@ -163,7 +163,7 @@ async function isolationRun(ctx: Context, sluice: ProcessHandle, mode: Run["mode
     {
       rate: RATE,
       warmupMs: ctx.profile.fixed.warmupMs,
-      durationMs: ctx.profile.fixed.durationMs,
+      durationMs: ctx.profile.b5.durationMs,
       payloadBytes: KB,
       expectPaths: mode === "none" ? [HEALTHY, FAILING] : [HEALTHY],
       latencyPaths: [HEALTHY],
