@@ -12,7 +12,7 @@ import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { ramp, verdict } from "../bench/lib/ramp.js";
-import { triggerMix } from "../bench/scenarios/b4-triggers.js";
+import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { summarize } from "../bench/scenarios/b5-isolation.js";
 
 const HANG_GUARD = { timeout: 90_000 };
@@ -233,6 +233,23 @@ describe("bench histogram and ramp", () => {
     assert.equal(summarize("hang", [run(7), run(3)]).p99, 3, "lower median for an even count");
     assert.equal(summarize("hang", [run(5)]).p99, 5);
     assert.throws(() => summarize("hang", []), /no run/);
+  });
+
+  it("B4 judges its 10% bar by a step at 90% of the 1-trigger maximum when there is one", () => {
+    const exports = { "indexed.1": 36_300, "indexed.10000": 30_200 };
+    const step = (p99: number) => {
+      const result = fakeStep(32_670, p99);
+      return { rate: 32_670, result, reasons: verdict(result) };
+    };
+    const [byRamps] = b4Bar(exports, 10_000);
+    assert.equal(byRamps?.pass, false, "30,200 < 90% of 36,300");
+    const [sustained] = b4Bar(exports, 10_000, step(40));
+    assert.equal(sustained?.pass, true);
+    assert.match(sustained?.measured ?? "", /17% cost.*32,670 ev\/s: sustained/);
+    const [notSustained] = b4Bar({ "indexed.1": 36_300, "indexed.10000": 33_000 }, 10_000, step(300));
+    assert.equal(notSustained?.pass, false, "the step decides, even when the ramps look close enough");
+    assert.match(notSustained?.measured ?? "", /not sustained \(e2e p99 300 ms > 100 ms\)/);
+    assert.deepEqual(b4Bar(exports, 1_000), [], "no bar below 10,000 triggers");
   });
 });
 

@@ -34,7 +34,11 @@ export interface Profile {
   readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean };
   /** rounds: each mode runs this many times, interleaved; figures are medians. */
   /** B5: modes besides the reference, interleaved rounds, and each run's measured time. */
-  readonly b5: { readonly modes: readonly ("500" | "hang")[]; readonly rounds: number; readonly durationMs: number };
+  readonly b5: {
+    readonly modes: readonly ("500" | "hang")[];
+    readonly rounds: number;
+    readonly durationMs: number;
+  };
 }
 
 export type Storage = "embedded" | "memory";

@@ -137,27 +137,32 @@ export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
     maxSteps: t.maxSteps ?? p.maxSteps,
     resolution: p.resolution,
     budgetMs: p.budgetMs,
-    step: (rate) =>
-      measureStep(
-        ctx,
-        t.url,
-        {
-          rate,
-          warmupMs: p.warmupMs,
-          durationMs: p.durationMs,
-          payloadBytes: t.payloadBytes,
-          expectPaths: t.expectPaths,
-          drainMs: 15_000,
-          stallMs: 3_000,
-          connections: rate > 4000 ? 128 : 64,
-          ...(t.routes === undefined ? {} : { routes: t.routes }),
-          ...(t.attributes === undefined ? {} : { attributes: t.attributes }),
-        },
-        t.process,
-      ),
+    step: (rate) => rampStep(ctx, t, rate),
     onStep: (s) =>
       ctx.log(`  ${t.label} @${s.rate}/s: ${s.pass ? "ok" : s.reasons.join("; ")} ${brief(s.result)}`),
   });
+}
+
+/** One step of a ramp at `rate`, as the ramp measures it (also for checking a bar at one rate). */
+export function rampStep(ctx: Context, t: RampTarget, rate: number): Promise<StepResult> {
+  const p = ctx.profile.ramp;
+  return measureStep(
+    ctx,
+    t.url,
+    {
+      rate,
+      warmupMs: p.warmupMs,
+      durationMs: p.durationMs,
+      payloadBytes: t.payloadBytes,
+      expectPaths: t.expectPaths,
+      drainMs: 15_000,
+      stallMs: 3_000,
+      connections: rate > 4000 ? 128 : 64,
+      ...(t.routes === undefined ? {} : { routes: t.routes }),
+      ...(t.attributes === undefined ? {} : { attributes: t.attributes }),
+    },
+    t.process,
+  );
 }
 
 /** One line of a step for the progress log. */

@@ -1,11 +1,16 @@
 import { DEFAULT_DELIVERY, type PipelineSpec, type TriggerSpec } from "../lib/manifests.js";
+import type { StepResult } from "../lib/measure.js";
 import type { BarCheck, Figure } from "../lib/model.js";
 import { KB } from "../lib/profile.js";
-import type { RampResult } from "../lib/ramp.js";
+import { type RampResult, verdict } from "../lib/ramp.js";
 import {
+  brief,
   type Context,
+  compact,
   compactRamp,
   disturbance,
+  type RampTarget,
+  rampStep,
   rampTarget,
   type Scenario,
   type ScenarioOutput,
@@ -114,6 +119,7 @@ export const b4: Scenario = {
     const largest = Math.max(...ctx.profile.b4.counts);
     if (ctx.profile.b4.cesql) variants.push({ n: largest, cesql: true });
     let one: number | undefined;
+    let barStep: BarStep | undefined;
     const ramps: RampResult[] = [];
     for (const { n, cesql } of variants) {
       const key = `${cesql ? "cesql" : "indexed"}.${n}`;
@@ -127,9 +133,10 @@ export const b4: Scenario = {
         ramp: r,
         startupMs,
         idleRssMb,
+        atBar,
       } = await withSluice(ctx, "embedded", mix.pipeline, async (s) => {
         const idle = s.sample().rssMb;
-        const ramp = await rampTarget(ctx, {
+        const target: RampTarget = {
           label: `${n} triggers${cesql ? " (10% CESQL)" : ""}`,
           url: s.url,
           process: s,
@@ -139,9 +146,25 @@ export const b4: Scenario = {
           expectPaths: [],
           routes: mix.routes,
           attributes: mix.attributes,
-        });
-        return { ramp, startupMs: s.startupMs, idleRssMb: idle };
+        };
+        const ramp = await rampTarget(ctx, target);
+        // Ramp steps are ~15% apart, too coarse for a 10% bar: the bar is checked with one step
+        // at exactly 90% of the 1-trigger maximum.
+        let check: BarStep | undefined;
+        if (n === largest && !cesql && one !== undefined) {
+          const rate = Math.ceil((1 - BAR_COST) * one);
+          const result = await rampStep(ctx, target, rate);
+          check = { rate, result, reasons: verdict(result) };
+          ctx.log(
+            `  ${n} triggers @${rate}/s (90% of 1 trigger): ${check.reasons.length === 0 ? "ok" : check.reasons.join("; ")} ${brief(result)}`,
+          );
+        }
+        return { ramp, startupMs: s.startupMs, idleRssMb: idle, atBar: check };
       });
+      if (atBar !== undefined) {
+        barStep = atBar;
+        details[`${key}.atBar`] = { rate: atBar.rate, reasons: atBar.reasons, ...compact(atBar.result) };
+      }
       ramps.push(r);
       if (n === 1 && !cesql) one = r.maxRate;
       details[key] = { startupMs, idleRssMb, ramp: compactRamp(r) };
@@ -150,7 +173,7 @@ export const b4: Scenario = {
     }
     return {
       figures,
-      bars: bar(exports, largest),
+      bars: bar(exports, largest, barStep),
       series: [],
       notes: [
         `"1% matching": 1 offered event in ${MATCH_EVERY} matches exactly one trigger (trigger (seq/100) mod N); ` +
@@ -186,15 +209,33 @@ function figureOf(
   };
 }
 
-function bar(exports: Record<string, number>, largest: number): BarCheck[] {
+/** The largest trigger count measured at exactly (1 - BAR_COST) of the 1-trigger maximum. */
+interface BarStep {
+  readonly rate: number;
+  readonly result: StepResult;
+  /** Why the step was not sustainable; empty when it was. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * Met when the largest count sustains 90% of the 1-trigger maximum in a step at that very rate
+ * (the ramps alone are ~15% apart near the knee); without that step, from the ramps.
+ */
+export function bar(exports: Record<string, number>, largest: number, atBar?: BarStep): BarCheck[] {
   const one = exports["indexed.1"];
   const many = exports[`indexed.${largest}`];
   if (largest < 10_000 || one === undefined) return [];
+  const ramps = `ramps: ${(many ?? 0).toLocaleString("en-US")} vs ${one.toLocaleString("en-US")} ev/s (${Math.round((1 - (many ?? 0) / one) * 100)}% cost)`;
+  const step =
+    atBar === undefined
+      ? ""
+      : `; one step at 90% of 1 trigger, ${atBar.rate.toLocaleString("en-US")} ev/s: ${atBar.reasons.length === 0 ? "sustained" : `not sustained (${atBar.reasons.join("; ")})`}`;
   return [
     {
       bar: "10,000 triggers cost ≤ 10% of throughput vs 1 trigger (exact/prefix mix)",
-      measured: `${(many ?? 0).toLocaleString("en-US")} vs ${one.toLocaleString("en-US")} ev/s (${Math.round((1 - (many ?? 0) / one) * 100)}% cost)`,
-      pass: many !== undefined && many >= (1 - BAR_COST) * one,
+      measured: ramps + step,
+      pass:
+        atBar === undefined ? many !== undefined && many >= (1 - BAR_COST) * one : atBar.reasons.length === 0,
     },
   ];
 }
