@@ -32,7 +32,6 @@ export interface Profile {
   readonly b2: { readonly storages: readonly Storage[]; readonly halfOfB1: boolean };
   readonly b3: { readonly fanOuts: readonly number[] };
   readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean };
-  /** rounds: each mode runs this many times, interleaved; figures are medians. */
   /** B5: modes besides the reference, interleaved rounds, and each run's measured time. */
   readonly b5: {
     readonly modes: readonly ("500" | "hang")[];
