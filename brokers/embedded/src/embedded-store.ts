@@ -114,9 +114,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     this.#pendingDeliveries += routes.length;
     for (const route of routes) {
       const queue = this.#queueOfRoute(route);
-      if (queue === undefined) continue;
-      if (queue.waiting >= BEHIND_QUEUE_LENGTH) record.behind += 1;
-      queue.push(record);
+      if (queue !== undefined) enqueue(queue, record);
     }
   }
 
@@ -348,8 +346,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       if (queue === undefined) continue;
       record.remaining += 1;
       this.#pendingDeliveries += 1;
-      if (queue.waiting >= BEHIND_QUEUE_LENGTH) record.behind += 1;
-      queue.push(record);
+      enqueue(queue, record);
     }
     if (record.remaining === 0) {
       if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
@@ -425,4 +422,10 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     await parts.lock.release();
     parts.onClose();
   }
+}
+
+/** Queues a record for a route, counting the route as far behind if its queue is already long. */
+function enqueue(queue: EmbeddedQueue, record: LogRecord): void {
+  if (queue.waiting >= BEHIND_QUEUE_LENGTH) record.behind += 1;
+  queue.push(record);
 }

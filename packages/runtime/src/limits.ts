@@ -9,9 +9,10 @@ export interface RuntimeLimits {
   /** Deliveries in flight per trigger (including ordered ones waiting for their key). */
   readonly inFlightPerTrigger: number;
   /**
-   * Deliveries in flight per trigger while its subscriber is failing (its last
-   * FAILING_AFTER deliveries failed every attempt), until one succeeds: a subscriber that is down
-   * or rejecting everything gets a trickle of attempts, not the full window.
+   * Deliveries in flight per trigger while its subscriber is failing (its last FAILING_AFTER
+   * deliveries failed every attempt, the last one unreachable, timed out or with a retryable
+   * status), until it answers again: a subscriber that is down gets a trickle of attempts, not the
+   * full window.
    */
   readonly inFlightPerFailingTrigger: number;
   /** Deliveries in flight over all triggers. */

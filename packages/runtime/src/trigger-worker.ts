@@ -57,8 +57,10 @@ export class TriggerWorker {
   #abortDeliveries: AbortController | undefined;
   #abandoned = false;
   #inFlight = 0;
-  /** Deliveries in a row that failed every attempt (reset by one that succeeds). */
+  /** Deliveries in a row that failed every attempt (reset when the subscriber answers). */
   #failedInARow = 0;
+  /** The window while failing: maxInFlightWhileFailing, never wider than maxInFlight. */
+  readonly #failingWindow: number;
   #slotFreed: (() => void) | undefined;
   #idle: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -68,6 +70,7 @@ export class TriggerWorker {
   constructor(options: TriggerWorkerOptions) {
     this.#o = options;
     this.#trigger = options.trigger;
+    this.#failingWindow = Math.min(options.maxInFlight, options.maxInFlightWhileFailing);
   }
 
   get trigger(): TriggerResource {
@@ -194,8 +197,7 @@ export class TriggerWorker {
 
   /** How many deliveries may be in flight now. */
   #window(): number {
-    const { maxInFlight, maxInFlightWhileFailing } = this.#o;
-    return this.#failedInARow >= FAILING_AFTER ? Math.min(maxInFlight, maxInFlightWhileFailing) : maxInFlight;
+    return this.#failedInARow >= FAILING_AFTER ? this.#failingWindow : this.#o.maxInFlight;
   }
 
   /**
@@ -219,12 +221,8 @@ export class TriggerWorker {
         this.#failedInARow += 1;
         if (this.#failedInARow === FAILING_AFTER) {
           this.#o.logger.warn(
-            "subscriber failing: deliveries in a row failed every attempt; narrowing the delivery window until one succeeds",
-            {
-              trigger: this.#trigger.id,
-              failed: FAILING_AFTER,
-              window: Math.min(this.#o.maxInFlight, this.#o.maxInFlightWhileFailing),
-            },
+            "subscriber failing: deliveries in a row failed every attempt; narrowing the delivery window until it answers again",
+            { trigger: this.#trigger.id, failed: FAILING_AFTER, window: this.#failingWindow },
           );
         }
         return;
