@@ -14,6 +14,7 @@ import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench
 import { ramp, verdict } from "../bench/lib/ramp.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { summarize } from "../bench/scenarios/b5-isolation.js";
+import { overloadBar } from "../bench/scenarios/b7-overload.js";
 
 const HANG_GUARD = { timeout: 90_000 };
 
@@ -250,6 +251,27 @@ describe("bench histogram and ramp", () => {
     assert.equal(notSustained?.pass, false, "the step decides, even when the ramps look close enough");
     assert.match(notSustained?.measured ?? "", /not sustained \(e2e p99 300 ms > 100 ms\)/);
     assert.deepEqual(b4Bar(exports, 1_000), [], "no bar below 10,000 triggers");
+  });
+
+  it("B7 holds the overload to what the broker delivered at B1's maximum, never to more than B1's maximum", () => {
+    const reading = { max: 15_300, peakRssMb: 400, referenceMs: 15_000 };
+    const kept = overloadBar({ ...reading, sustained: 15_280, delivered: 13_550 });
+    assert.equal(kept.pass, false, "B1's maximum was held (within noise), so 13,550 is 89% of 15,280");
+    assert.match(kept.measured, /13,550 ev\/s = 89% of 15,280/);
+    const notKept = overloadBar({ ...reading, sustained: 14_000, delivered: 13_550 });
+    assert.equal(notKept.pass, true, "13,550 ≥ 90% of the 14,000 delivered when offered 15,300");
+    assert.match(
+      notKept.measured,
+      /97% of 14,000 \(delivered at B1's maximum of 15,300 ev\/s held for 15 s\); 89% of B1's maximum/,
+    );
+    const capped = overloadBar({ ...reading, sustained: 16_000, delivered: 13_600 });
+    assert.equal(capped.pass, false, "a reference above B1's maximum is capped at it: 13,600 < 13,770");
+    assert.match(capped.measured, /of 15,300 \(B1's maximum, held for 15 s\)/);
+    assert.equal(
+      overloadBar({ ...reading, sustained: 0, delivered: 0 }).pass,
+      false,
+      "no reference, no pass",
+    );
   });
 });
 

@@ -21,7 +21,16 @@ export interface Profile {
   /** Fixed-rate latency steps (B2, B5): longer, so p99.9 means something. */
   readonly fixed: { readonly warmupMs: number; readonly durationMs: number };
   readonly backlog: { readonly beforeMs: number; readonly downMs: number; readonly afterMs: number };
-  readonly overload: { readonly beforeMs: number; readonly overloadMs: number; readonly afterMs: number };
+  /**
+   * B7: half of B1's maximum, then B1's maximum held (the reference: what the broker delivers
+   * when offered its maximum for longer than a ramp step), then twice it, then half again.
+   */
+  readonly overload: {
+    readonly beforeMs: number;
+    readonly referenceMs: number;
+    readonly overloadMs: number;
+    readonly afterMs: number;
+  };
   readonly b0: {
     readonly payloads: readonly number[];
     readonly direct: boolean;
@@ -55,7 +64,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     ramp: { warmupMs: 1500, durationMs: 3500, maxSteps: 6, resolution: 1.15, budgetMs: 60_000 },
     fixed: { warmupMs: 2000, durationMs: 8000 },
     backlog: { beforeMs: 5000, downMs: 20_000, afterMs: 20_000 },
-    overload: { beforeMs: 5000, overloadMs: 20_000, afterMs: 15_000 },
+    overload: { beforeMs: 5000, referenceMs: 15_000, overloadMs: 20_000, afterMs: 15_000 },
     b0: { payloads: [100, KB, 64 * KB], direct: true, nullIngress: true },
     b1: { storages: ["memory", "embedded"], payloads: [100, KB, 64 * KB] },
     b2: { storages: ["embedded", "memory"], halfOfB1: true },
@@ -74,7 +83,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     ramp: { warmupMs: 1000, durationMs: 2500, maxSteps: 4, resolution: 1.25, budgetMs: 25_000 },
     fixed: { warmupMs: 1000, durationMs: 5000 },
     backlog: { beforeMs: 2000, downMs: 5000, afterMs: 5000 },
-    overload: { beforeMs: 2000, overloadMs: 5000, afterMs: 5000 },
+    overload: { beforeMs: 2000, referenceMs: 5000, overloadMs: 5000, afterMs: 5000 },
     b0: { payloads: [KB], direct: false, nullIngress: false },
     b1: { storages: ["embedded"], payloads: [KB] },
     b2: { storages: ["embedded"], halfOfB1: false },

@@ -18,24 +18,31 @@ const PATH = "/b7";
 const BAR_SHARE = 0.9;
 
 /**
- * B7: overload. Half of B1's maximum, then twice B1's maximum for 20 s, then half again (embedded,
- * 1 KB, fan-out 1, default limits). Measured: share of 429s, delivered throughput during the
- * overload against B1's maximum, broker memory, and time until the backlog is gone once the
- * overload stops.
+ * B7: overload. Half of B1's maximum, then B1's maximum held for longer than a ramp step (the
+ * reference), then twice B1's maximum for 20 s, then half again (embedded, 1 KB, fan-out 1,
+ * default limits). Measured: share of 429s, delivered throughput during the overload against the
+ * reference, broker memory, and time until the backlog is gone once the overload stops.
+ *
+ * The reference is what the same broker delivers, in the same run, when offered B1's maximum: a
+ * ramp step lasts a few seconds, so B1's maximum may be a rate the broker cannot keep up for the
+ * overload's length (then it delivers less, and that is its maximum throughput), and ramp steps
+ * are ~15% apart, too coarse for a 90% bar read off two separate runs.
  */
 export const b7: Scenario = {
   id: "B7",
   title: "Overload at 2× B1 (embedded, 1 KB, default limits)",
   async run(ctx: Context): Promise<ScenarioOutput> {
-    const { beforeMs, overloadMs, afterMs } = ctx.profile.overload;
+    const { beforeMs, referenceMs, overloadMs, afterMs } = ctx.profile.overload;
     const max = ctx.exported("B1", `embedded.${KB}`) ?? 3000;
     const normal = Math.round(max / 2);
     const phases = [
       { rate: normal, durationMs: beforeMs },
+      { rate: max, durationMs: referenceMs },
       { rate: max * 2, durationMs: overloadMs },
       { rate: normal, durationMs: afterMs },
     ];
-    const overEnd = beforeMs + overloadMs;
+    const overStart = beforeMs + referenceMs;
+    const overEnd = overStart + overloadMs;
     const { result, metrics } = await withSluice(
       ctx,
       "embedded",
@@ -48,7 +55,7 @@ export const b7: Scenario = {
             rate: normal,
             phases,
             warmupMs: ctx.profile.fixed.warmupMs,
-            durationMs: beforeMs + overloadMs + afterMs,
+            durationMs: beforeMs + referenceMs + overloadMs + afterMs,
             payloadBytes: KB,
             expectPaths: [PATH],
             timelineMs: 250,
@@ -64,8 +71,9 @@ export const b7: Scenario = {
     );
     ctx.log(`  ${brief(result)}`);
     const tl = result.timeline;
-    // skip the first 2 s of the overload: deliveries lag acceptance by the latency
-    const delivered = rateBetween(tl, beforeMs + Math.min(2000, overloadMs / 4), overEnd, "delivered");
+    // skip each phase's first 2 s: deliveries lag acceptance by the latency
+    const sustained = rateBetween(tl, beforeMs + Math.min(2000, referenceMs / 4), overStart, "delivered");
+    const delivered = rateBetween(tl, overStart + Math.min(2000, overloadMs / 4), overEnd, "delivered");
     const rejected = result.statuses["429"] ?? 0;
     const offeredOver = Math.round(max * 2 * (overloadMs / 1000));
     const recovered = recoveryMs(tl, overEnd, Math.max(50, normal * 0.1));
@@ -74,6 +82,13 @@ export const b7: Scenario = {
         variant: `${(max * 2).toLocaleString("en-US")} ev/s offered for ${overloadMs / 1000} s`,
         metric: "delivered during overload",
         value: delivered,
+        unit: "ev/s",
+        baseline: { name: "B1 max rate", value: max },
+      },
+      {
+        variant: `${max.toLocaleString("en-US")} ev/s (B1's maximum) offered for ${referenceMs / 1000} s`,
+        metric: "delivered (the reference)",
+        value: sustained,
         unit: "ev/s",
         baseline: { name: "B1 max rate", value: max },
       },
@@ -102,13 +117,7 @@ export const b7: Scenario = {
       },
       { variant: "counting", metric: "lost / duplicates", value: `${result.lost} / ${result.duplicates}` },
     ];
-    const bars: BarCheck[] = [
-      {
-        bar: `at 2× overload ≥ ${BAR_SHARE * 100}% of max throughput still delivered, memory bounded`,
-        measured: `${delivered.toLocaleString("en-US")} ev/s = ${Math.round((delivered / max) * 100)}% of ${max.toLocaleString("en-US")}; peak RSS ${peakRss(tl)} MB`,
-        pass: delivered >= BAR_SHARE * max,
-      },
-    ];
+    const bars = [overloadBar({ max, sustained, delivered, peakRssMb: peakRss(tl), referenceMs })];
     return {
       figures,
       bars,
@@ -118,8 +127,41 @@ export const b7: Scenario = {
           `${afterMs / 1000} s. "Time back to normal": from the end of the overload until the backlog is back ` +
           "to what is in flight at steady state.",
       ],
-      details: { max, ...compact(result), timeline: thin(tl), metrics },
+      details: { max, sustained, ...compact(result), timeline: thin(tl), metrics },
       exports: tally(result),
     };
   },
 };
+
+export interface OverloadReading {
+  /** B1's maximum (embedded, 1 KB). */
+  readonly max: number;
+  /** Delivered per second while B1's maximum was offered for `referenceMs`. */
+  readonly sustained: number;
+  /** Delivered per second during the overload (twice B1's maximum offered). */
+  readonly delivered: number;
+  readonly peakRssMb: number;
+  readonly referenceMs: number;
+}
+
+/**
+ * PRODUCT.md §9: at 2× overload, at least 90% of the maximum throughput is still delivered. The
+ * maximum is what the broker delivered when offered B1's maximum in the same run, never more
+ * than B1's maximum: a broker that keeps B1's rate is held to it, one that cannot is held to what
+ * it did deliver at its maximum.
+ */
+export function overloadBar(r: OverloadReading): BarCheck {
+  const reference = Math.min(r.max, r.sustained);
+  const pct = (n: number, of: number) => `${Math.round((n / of) * 100)}%`;
+  const held =
+    r.sustained >= r.max
+      ? `B1's maximum, held for ${r.referenceMs / 1000} s`
+      : `delivered at B1's maximum of ${r.max.toLocaleString("en-US")} ev/s held for ${r.referenceMs / 1000} s`;
+  return {
+    bar: `at 2× overload ≥ ${BAR_SHARE * 100}% of max throughput still delivered, memory bounded`,
+    measured:
+      `${r.delivered.toLocaleString("en-US")} ev/s = ${pct(r.delivered, reference)} of ${reference.toLocaleString("en-US")} (${held}); ` +
+      `${pct(r.delivered, r.max)} of B1's maximum; peak RSS ${r.peakRssMb} MB`,
+    pass: r.sustained > 0 && r.delivered >= BAR_SHARE * reference,
+  };
+}
