@@ -99,6 +99,14 @@ export const b7: Scenario = {
         note: `other statuses: ${JSON.stringify(result.statuses)}; ${result.errors} errors`,
       },
       {
+        // The generator keeps at most 20,000 requests waiting on its connections; what it could not
+        // send then is the overload that stayed with the producer, never reaching the broker.
+        variant: "producer",
+        metric: "not sent (all connections busy, 20,000 waiting)",
+        value: `${result.skipped} (${((result.skipped / offeredOver) * 100).toFixed(1)}% of the overload)`,
+        note: `publish p99 ${result.publish.p99} ms (from the intended send time)`,
+      },
+      {
         variant: "broker memory",
         metric: "peak RSS",
         value: peakRss(tl),
