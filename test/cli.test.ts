@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { runSettings } from "@sluice/cli";
 import { startRecordingSink } from "@sluice/testing";
 import { REPO_ROOT, runSluice, spawnSluice } from "./helpers/cli.js";
 
@@ -194,5 +195,24 @@ spec:
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("sluice run arguments", () => {
+  const limitsOf = (argv: string[]) => {
+    const settings = runSettings(["-f", "pipeline.yaml", ...argv]);
+    assert.notEqual(settings, "help");
+    return settings === "help" ? {} : settings.runtimeLimits;
+  };
+
+  it("--max-pending-per-trigger defaults to half of --max-pending, and can be set", () => {
+    assert.equal(limitsOf([]).maxPendingPerTrigger, 100_000);
+    assert.equal(limitsOf(["--max-pending", "1000"]).maxPendingPerTrigger, 500);
+    assert.equal(limitsOf(["--max-pending", "1"]).maxPendingPerTrigger, 1);
+    assert.equal(
+      limitsOf(["--max-pending", "1000", "--max-pending-per-trigger", "900"]).maxPendingPerTrigger,
+      900,
+    );
+    assert.throws(() => limitsOf(["--max-pending-per-trigger", "0"]), /max-pending-per-trigger/);
   });
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createMemoryBackend } from "@sluice/broker-memory";
 import { CoreErrors, SluiceError } from "@sluice/core";
-import { type RecordingSink, startRecordingSink } from "@sluice/testing";
+import { eventually, type RecordingSink, startRecordingSink } from "@sluice/testing";
 import { request } from "undici";
 import {
   broker,
@@ -203,6 +203,58 @@ describe("ingress under backlog and outage", () => {
     } finally {
       await p.close();
       await sink.close();
+    }
+  });
+
+  it("one trigger's backlog over its own bound → 429 only for events routed to it; other triggers' events still accepted", async () => {
+    const slowSink = await startRecordingSink({ respond: () => "hang" });
+    const fastSink = await startRecordingSink();
+    const delivery = { retry: 20, backoffPolicy: "linear", backoffDelay: "PT0.1S", timeout: "PT0.3S" };
+    const p = await startPipeline(
+      manifests(
+        broker(),
+        trigger("slow", {
+          filter: { attributes: { type: "t.slow" } },
+          subscriber: { uri: slowSink.url },
+          delivery,
+        }),
+        trigger("fast", { filters: [{ prefix: { type: "t." } }], subscriber: { uri: fastSink.url } }),
+      ),
+      { limits: { maxPendingPerTrigger: 3, inFlightPerTrigger: 1, inFlightPerFailingTrigger: 1 } },
+    );
+    const post = (type: string) =>
+      http(p.brokerUrl(), { headers: ceHeaders({ "ce-type": type }), body: "{}" });
+    try {
+      // one delivery in flight (hanging) plus 3 waiting: the next event for "slow" is refused
+      const statuses: number[] = [];
+      for (let i = 0; i < 10 && !statuses.includes(429); i++) statuses.push((await post("t.slow")).status);
+      const accepted = statuses.filter((s) => s === 202).length;
+      assert.equal(statuses.at(-1), 429, `statuses ${statuses.join(",")}`);
+      assert.ok(
+        accepted >= 3 && accepted <= 4,
+        `accepted ${accepted}: the bound (3) plus at most the one in flight`,
+      );
+      const refused = await post("t.slow");
+      assert.equal(refused.status, 429);
+      assert.ok(Number(refused.headers["retry-after"]) >= 1);
+      assert.match(refused.body.toString(), /trigger default\/slow is over its backlog bound/);
+      // events only "fast" matches are still accepted and delivered while "slow" is full
+      for (let i = 0; i < 5; i++) assert.equal((await post("t.fast")).status, 202);
+      await fastSink.waitFor(accepted + 5);
+      const slowTypes = fastSink.requests.filter((r) => r.headers["ce-type"] === "t.slow").length;
+      assert.equal(slowTypes, accepted, "a refused event is stored for no trigger: all or nothing");
+      const metrics = (await http(`${p.url}/metrics`, { method: "GET" })).body.toString();
+      assert.match(metrics, /sluice_trigger_pending_deliveries\{trigger="default\/slow"\} [34]/);
+      // once the subscriber answers again, the backlog drains and "slow" events are accepted again
+      slowSink.respond(() => ({ status: 202 }));
+      await eventually(async () => (await post("t.slow")).status === 202, "slow accepting again", {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
+    } finally {
+      await p.close();
+      await slowSink.close();
+      await fastSink.close();
     }
   });
 

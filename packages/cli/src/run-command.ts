@@ -2,7 +2,7 @@ import { type FSWatcher, watch as watchPath } from "node:fs";
 import { resolve } from "node:path";
 import { createLogger, isLogLevel, type Logger } from "@sluice/core";
 import { type LoadOptions, loadManifests } from "@sluice/manifests";
-import { createRuntime, DEFAULT_LIMITS, type Runtime } from "@sluice/runtime";
+import { createRuntime, DEFAULT_LIMITS, type Runtime, type RuntimeLimits } from "@sluice/runtime";
 import {
   intOption,
   listOption,
@@ -33,6 +33,9 @@ Options:
       --log-format FORMAT    text (default) or json
       --max-body-size SIZE   largest accepted event (default 1MiB)
       --max-pending N        per broker: stored events not yet delivered before 429 (default ${DEFAULT_LIMITS.maxPendingEvents})
+      --max-pending-per-trigger N
+                             per trigger: deliveries waiting before events routed to it get 429, while
+                             other triggers' events are still accepted (default: half of --max-pending)
       --max-inflight N       deliveries in flight over all triggers (default ${DEFAULT_LIMITS.inFlightTotal})
       --max-inflight-per-trigger N   (default ${DEFAULT_LIMITS.inFlightPerTrigger})
       --max-inflight-per-failing-trigger N
@@ -52,12 +55,13 @@ const OPTIONS: OptionSpec = {
   "log-format": { type: "string" },
   "max-body-size": { type: "string" },
   "max-pending": { type: "string" },
+  "max-pending-per-trigger": { type: "string" },
   "max-inflight": { type: "string" },
   "max-inflight-per-trigger": { type: "string" },
   "max-inflight-per-failing-trigger": { type: "string" },
 };
 
-interface RunSettings {
+export interface RunSettings {
   readonly files: string[];
   readonly port: number;
   readonly host: string;
@@ -66,9 +70,11 @@ interface RunSettings {
   readonly sinks: string[];
   readonly watch: boolean;
   readonly logger: Logger;
+  readonly runtimeLimits: Partial<RuntimeLimits>;
 }
 
-function settingsFrom(argv: readonly string[]): (RunSettings & { runtimeLimits: object }) | "help" {
+/** The settings of `sluice run` from its arguments; throws UsageError on a bad one. Exported for tests. */
+export function settingsFrom(argv: readonly string[]): RunSettings | "help" {
   const parsed = parse(argv, OPTIONS);
   if (parsed.values.help) return "help";
   const files = listOption(parsed, "file");
@@ -83,6 +89,7 @@ function settingsFrom(argv: readonly string[]): (RunSettings & { runtimeLimits: 
   if (format !== "text" && format !== "json")
     throw new UsageError(`--log-format must be text or json, got "${format}"`);
   const inFlightTotal = intOption(parsed, "max-inflight", DEFAULT_LIMITS.inFlightTotal, 1);
+  const maxPendingEvents = intOption(parsed, "max-pending", DEFAULT_LIMITS.maxPendingEvents, 1);
   return {
     files: files.map((f) => resolve(f)),
     port: intOption(parsed, "port", 8080, 0, 65535),
@@ -94,7 +101,13 @@ function settingsFrom(argv: readonly string[]): (RunSettings & { runtimeLimits: 
     logger: createLogger({ level, format }),
     runtimeLimits: {
       bodyLimit: sizeOption(parsed, "max-body-size", DEFAULT_LIMITS.bodyLimit),
-      maxPendingEvents: intOption(parsed, "max-pending", DEFAULT_LIMITS.maxPendingEvents, 1),
+      maxPendingEvents,
+      maxPendingPerTrigger: intOption(
+        parsed,
+        "max-pending-per-trigger",
+        Math.max(1, Math.floor(maxPendingEvents / 2)),
+        1,
+      ),
       inFlightTotal,
       inFlightPerTrigger: Math.min(
         intOption(parsed, "max-inflight-per-trigger", DEFAULT_LIMITS.inFlightPerTrigger, 1),

@@ -3,8 +3,11 @@ import {
   type BrokerResource,
   type BrokerStore,
   type CloudEvent,
+  CoreErrors,
   type EventEnvelope,
   type Logger,
+  SluiceError,
+  type SubscriptionQueue,
   type TriggerResource,
   TTL_EXTENSION,
   withAttributes,
@@ -24,6 +27,8 @@ export interface BrokerHostOptions {
   readonly limiter: Limiter;
   readonly metrics: RuntimeMetrics;
   readonly logger: Logger;
+  /** Deliveries waiting for one trigger beyond which events routed to it are refused (429). */
+  readonly maxPendingPerTrigger: number;
   readonly inFlightPerTrigger: number;
   readonly inFlightPerFailingTrigger: number;
   readonly shutdownGraceMs: number;
@@ -39,6 +44,10 @@ export class BrokerHost {
   readonly #o: BrokerHostOptions;
   readonly #index: TriggerIndex = createTriggerIndex();
   readonly #workers = new Map<string, TriggerWorker>();
+  /** Each trigger's delivery queue, read at acceptance to keep its backlog within its bound. */
+  readonly #queues = new Map<string, SubscriptionQueue>();
+  /** Triggers whose backlog was last found over its bound (logged once each way). */
+  readonly #full = new Set<string>();
   readonly #metrics: BrokerMetrics;
   #closed = false;
 
@@ -72,8 +81,9 @@ export class BrokerHost {
 
   /**
    * Matches and stores events. Resolves once stored (durably, for a durable backend); rejects with
-   * the store's BACKEND_FULL / BACKEND_UNAVAILABLE errors. Events no trigger matches are counted
-   * and not stored, as Knative allows.
+   * the store's BACKEND_FULL / BACKEND_UNAVAILABLE errors, and with BACKEND_FULL (nothing stored)
+   * when an event would be routed to a trigger whose backlog is over its bound. Events no trigger
+   * matches are counted and not stored, as Knative allows.
    */
   async ingest(envelopes: readonly EventEnvelope[]): Promise<void> {
     const entries: AppendEntry[] = [];
@@ -84,8 +94,44 @@ export class BrokerHost {
       else this.#metrics.unmatched.inc();
     }
     if (entries.length === 0) return;
+    for (const entry of entries) this.#checkBacklogs(entry.routes);
     await this.#o.store.append(entries);
     this.#metrics.accepted.inc(entries.length);
+  }
+
+  /**
+   * Refuses (BACKEND_FULL) an event owed to a trigger that has more deliveries waiting than its
+   * bound, so a subscriber that is down fills its own share of the backlog and not the broker's:
+   * events for other triggers are still accepted (as RabbitMQ's reject-publish does per queue).
+   */
+  #checkBacklogs(routes: readonly string[]): void {
+    const bound = this.#o.maxPendingPerTrigger;
+    for (let i = 0; i < routes.length; i++) {
+      const trigger = routes[i]!;
+      const waiting = this.#queues.get(trigger)?.waiting ?? 0;
+      if (waiting < bound) {
+        if (this.#full.size > 0 && this.#full.delete(trigger)) {
+          this.#o.logger.info("trigger backlog has room again; accepting its events", { trigger, waiting });
+        }
+        continue;
+      }
+      if (!this.#full.has(trigger)) {
+        this.#full.add(trigger);
+        this.#o.logger.warn(
+          "trigger backlog over its bound; refusing events routed to it (429) until it drains",
+          {
+            trigger,
+            waiting,
+            bound,
+          },
+        );
+      }
+      throw new SluiceError(
+        CoreErrors.BACKEND_FULL,
+        `trigger ${trigger} has ${waiting} deliveries waiting (bound ${bound}); its subscriber is not keeping up`,
+        { details: { trigger } },
+      );
+    }
   }
 
   /** Stores a reply with its parent's TTL minus one; at zero the reply is dropped (loop guard). */
@@ -153,9 +199,12 @@ export class BrokerHost {
 
   #addTrigger(trigger: TriggerResource): void {
     this.#index.add(trigger);
+    const queue = this.#o.store.subscription(trigger.id);
+    this.#queues.set(trigger.id, queue);
+    this.#o.metrics.triggerWaiting.set([trigger.id], () => queue.waiting);
     const worker = new TriggerWorker({
       trigger,
-      queue: this.#o.store.subscription(trigger.id),
+      queue,
       dispatcher: this.#o.dispatcher,
       limiter: this.#o.limiter,
       broker: this,
@@ -171,6 +220,8 @@ export class BrokerHost {
   async #removeTrigger(id: string, worker: TriggerWorker): Promise<void> {
     this.#index.remove(id);
     this.#workers.delete(id);
+    this.#queues.delete(id);
+    this.#full.delete(id);
     await worker.stop(this.#o.shutdownGraceMs);
     await this.#o.store.dropSubscription(id);
     this.#o.metrics.forTrigger(id).remove();

@@ -234,11 +234,14 @@ export class Ingress {
   #storeFailure(reply: FastifyReply, error: unknown, broker: string): number {
     if (isSluiceError(error) && error.code === CoreErrors.BACKEND_FULL) {
       reply.header("retry-after", String(this.#o.limits.retryAfterFullSeconds));
+      const trigger = error.details.trigger;
       return sendError(
         reply,
         429,
         RuntimeErrors.BACKLOG_FULL,
-        `broker ${broker} is over its backlog bound; retry later`,
+        typeof trigger === "string"
+          ? `broker ${broker}: trigger ${trigger} is over its backlog bound (its subscriber is not keeping up); retry later`
+          : `broker ${broker} is over its backlog bound; retry later`,
       );
     }
     reply.header("retry-after", String(this.#o.limits.retryAfterUnavailableSeconds));

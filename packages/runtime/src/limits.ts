@@ -6,6 +6,13 @@ export interface RuntimeLimits {
   readonly maxPendingEvents: number;
   /** Per broker: bytes of those events. */
   readonly maxPendingBytes: number;
+  /**
+   * Per trigger: deliveries waiting for it; beyond it, events that would be routed to it are
+   * refused with 429 while events for other triggers are still accepted, so one subscriber that is
+   * down cannot fill the broker's whole backlog. A soft bound: requests in progress may pass it by
+   * a few events.
+   */
+  readonly maxPendingPerTrigger: number;
   /** Deliveries in flight per trigger (including ordered ones waiting for their key). */
   readonly inFlightPerTrigger: number;
   /**
@@ -29,6 +36,7 @@ export const DEFAULT_LIMITS: RuntimeLimits = Object.freeze({
   bodyLimit: 1024 * 1024,
   maxPendingEvents: 200_000,
   maxPendingBytes: 512 * 1024 * 1024,
+  maxPendingPerTrigger: 100_000,
   inFlightPerTrigger: 64,
   inFlightPerFailingTrigger: 4,
   inFlightTotal: 1024,

@@ -67,6 +67,11 @@ export class RuntimeMetrics {
     "Events stored and not yet finished by every matched trigger.",
     ["broker"],
   );
+  readonly triggerWaiting = this.registry.gaugeCallback(
+    "sluice_trigger_pending_deliveries",
+    "Deliveries stored for a trigger and not yet started (its backlog).",
+    ["trigger"],
+  );
   readonly deadLetters = this.registry.gaugeCallback(
     "sluice_broker_dead_letters",
     "Records in the broker's durable dead-letter store.",
@@ -109,6 +114,7 @@ export class RuntimeMetrics {
     this.#attempts.remove(trigger);
     this.#latency.remove(trigger);
     this.#inFlight.remove(trigger);
+    this.triggerWaiting.remove(trigger);
   }
 }
 

@@ -215,6 +215,7 @@ class SluiceRuntime implements Runtime {
       limiter: this.#limiter,
       metrics: this.metrics,
       logger: this.#logger,
+      maxPendingPerTrigger: this.#limits.maxPendingPerTrigger,
       inFlightPerTrigger: this.#limits.inFlightPerTrigger,
       inFlightPerFailingTrigger: this.#limits.inFlightPerFailingTrigger,
       shutdownGraceMs: this.#limits.shutdownGraceMs,
