@@ -53,16 +53,38 @@ export class AppendFile {
    * Opens an existing file for reading and appending; `undefined` if it does not exist. A file
    * too short to hold its header (a crash during create) is given a fresh header.
    */
-  static async open(
+  static open(
     fsys: FileSystem,
     dir: string,
     name: string,
     magic: string,
   ): Promise<{ file: AppendFile; length: number } | undefined> {
-    const path = join(dir, name);
+    return AppendFile.#openExisting(fsys, join(dir, name), magic, true);
+  }
+
+  /**
+   * Opens an existing file read-only, for a reader beside the process that writes it (which may
+   * be appending at that moment); `undefined` if it does not exist. Never writes. `length` is the
+   * size at opening; a file shorter than its header holds no records.
+   */
+  static openForReading(
+    fsys: FileSystem,
+    dir: string,
+    name: string,
+    magic: string,
+  ): Promise<{ file: AppendFile; length: number } | undefined> {
+    return AppendFile.#openExisting(fsys, join(dir, name), magic, false);
+  }
+
+  static async #openExisting(
+    fsys: FileSystem,
+    path: string,
+    magic: string,
+    writable: boolean,
+  ): Promise<{ file: AppendFile; length: number } | undefined> {
     let fd: number;
     try {
-      fd = await fsys.open(path, "r+");
+      fd = await fsys.open(path, writable ? "r+" : "r");
     } catch (error) {
       if (errorCode(error) === "ENOENT") return undefined;
       throw error;
@@ -71,8 +93,10 @@ export class AppendFile {
     try {
       const length = await fsys.fileSize(fd);
       if (length < FILE_HEADER_BYTES) {
-        file.size = 0;
-        await file.append(header(magic), true);
+        if (writable) {
+          file.size = 0;
+          await file.append(header(magic), true);
+        }
         return { file, length: FILE_HEADER_BYTES };
       }
       checkHeader(await file.read(0, FILE_HEADER_BYTES), magic, path);

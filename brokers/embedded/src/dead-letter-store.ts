@@ -96,24 +96,54 @@ export class DeadLetterStore {
   }
 
   /** Streams the records stored when the call started, oldest first, a chunk at a time. */
-  async *read(): AsyncIterable<DeadLetterRecord> {
-    const end = this.#file.size;
-    let pos = FILE_HEADER_BYTES;
-    while (pos < end) {
-      const chunk: DeadLetterRecord[] = [];
-      const result = await this.#file.scan(
-        end,
-        (body) => chunk.length < READ_CHUNK_RECORDS && chunk.push(readDeadLetter(body)) > 0,
-        pos,
-      );
-      yield* chunk;
-      if (result.end === pos) return; // no progress: the rest is unreadable
-      pos = result.end;
-    }
+  read(): AsyncIterable<DeadLetterRecord> {
+    return readRecords(this.#file, this.#file.size);
   }
 
   async close(): Promise<void> {
     await this.#writing;
     await this.#file.close();
+  }
+}
+
+/**
+ * Reads a broker's dead-letter file without opening its store (no lock, no repair), so it works
+ * beside a running `sluice run`: the records complete when the call started, oldest first. A torn
+ * or corrupt tail (a write in progress, or damage) ends the listing; `onProblem` says where.
+ */
+export async function* readDeadLetterFile(
+  fsys: FileSystem,
+  dir: string,
+  onProblem: (problem: string) => void = () => {},
+): AsyncIterable<DeadLetterRecord> {
+  const opened = await AppendFile.openForReading(fsys, dir, FILE, MAGIC);
+  if (opened === undefined) return;
+  try {
+    yield* readRecords(opened.file, opened.length, onProblem);
+  } finally {
+    await opened.file.close();
+  }
+}
+
+async function* readRecords(
+  file: AppendFile,
+  end: number,
+  onProblem: (problem: string) => void = () => {},
+): AsyncIterable<DeadLetterRecord> {
+  let pos = FILE_HEADER_BYTES;
+  while (pos < end) {
+    const chunk: DeadLetterRecord[] = [];
+    const result = await file.scan(
+      end,
+      (body) => chunk.length < READ_CHUNK_RECORDS && chunk.push(readDeadLetter(body)) > 0,
+      pos,
+    );
+    yield* chunk;
+    if (result.end === pos) {
+      // no progress: the rest is unreadable
+      onProblem(`${file.path}: stopped at byte ${pos} of ${end}: ${result.problem ?? "unreadable record"}`);
+      return;
+    }
+    pos = result.end;
   }
 }

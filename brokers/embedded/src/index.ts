@@ -1,3 +1,5 @@
+export type { DeadLetterListing, ListDeadLettersOptions } from "./dead-letter-files.js";
+export { listDeadLetters } from "./dead-letter-files.js";
 export type { EmbeddedBackendOptions } from "./embedded-backend.js";
 export { createEmbeddedBackend } from "./embedded-backend.js";
 export { EmbeddedBrokerErrors } from "./errors.js";

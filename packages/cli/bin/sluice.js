@@ -2,6 +2,12 @@
 // Entry point of the `sluice` command; the code lives in ../dist (built by `npm ci` / `npm run build`).
 import { main } from "../dist/main.js";
 
+// A reader that stops early (`sluice dead-letters | head`) is not an error of ours: end quietly.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     // Exit explicitly: `run` has already closed everything it started; keep-alive sockets of

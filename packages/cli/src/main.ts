@@ -1,5 +1,6 @@
 import { isSluiceError } from "@sluice/core";
 import { UsageError } from "./args.js";
+import { DEAD_LETTERS_HELP, deadLettersCommand } from "./dead-letters-command.js";
 import { EXPLAIN_HELP, explainCommand } from "./explain-command.js";
 import { type Output, stdio } from "./output.js";
 import { RUN_HELP, runCommand } from "./run-command.js";
@@ -11,10 +12,11 @@ const HELP = `Usage: sluice <command> [options]
 Sluice: an event broker and trigger mesh for CloudEvents, with Knative Eventing's manifests.
 
 Commands:
-  run        run brokers, triggers and sources from manifests
-  validate   check manifests and print every problem with file:line
-  send       send one CloudEvent to a broker or any URL
-  explain    show which triggers match an event, and why
+  run           run brokers, triggers and sources from manifests
+  validate      check manifests and print every problem with file:line
+  send          send one CloudEvent to a broker or any URL
+  explain       show which triggers match an event, and why
+  dead-letters  list the events kept in the embedded brokers' dead-letter stores
 
 Run "sluice <command> --help" for a command's options.`;
 
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   validate: { run: validateCommand, help: VALIDATE_HELP },
   send: { run: sendCommand, help: SEND_HELP },
   explain: { run: explainCommand, help: EXPLAIN_HELP },
+  "dead-letters": { run: deadLettersCommand, help: DEAD_LETTERS_HELP },
 };
 
 /** Runs the sluice command with `argv` (without node and script); resolves with the exit code. */
