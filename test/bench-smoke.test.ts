@@ -13,7 +13,7 @@ import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { ramp, verdict } from "../bench/lib/ramp.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
-import { summarize } from "../bench/scenarios/b5-isolation.js";
+import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
 
 const HANG_GUARD = { timeout: 90_000 };
@@ -251,6 +251,14 @@ describe("bench histogram and ramp", () => {
     assert.equal(notSustained?.pass, false, "the step decides, even when the ramps look close enough");
     assert.match(notSustained?.measured ?? "", /not sustained \(e2e p99 300 ms > 100 ms\)/);
     assert.deepEqual(b4Bar(exports, 1_000), [], "no bar below 10,000 triggers");
+  });
+
+  it("B5 runs at 1,000 ev/s, or an eighth of B1's maximum on a machine where that is less", () => {
+    assert.equal(isolationRate(undefined), 1000);
+    assert.equal(isolationRate(15_300), 1000);
+    assert.equal(isolationRate(8000), 1000);
+    assert.equal(isolationRate(3200), 400);
+    assert.equal(isolationRate(500), 100, "never below 100 ev/s");
   });
 
   it("B7 holds the overload to what the broker delivered at B1's maximum, never to more than B1's maximum", () => {
