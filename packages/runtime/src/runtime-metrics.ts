@@ -16,7 +16,7 @@ export interface BrokerMetrics {
   remove(): void;
 }
 
-/** The metric families Sluice exposes on /metrics (documented in docs/operations.md). */
+/** The metric families Sluice exposes on /metrics (listed in packages/runtime/README.md, "Metrics"). */
 export class RuntimeMetrics {
   readonly registry = new MetricsRegistry();
   readonly #requests = this.registry.counter(
