@@ -243,8 +243,21 @@ describe("ingress under backlog and outage", () => {
       await fastSink.waitFor(accepted + 5);
       const slowTypes = fastSink.requests.filter((r) => r.headers["ce-type"] === "t.slow").length;
       assert.equal(slowTypes, accepted, "a refused event is stored for no trigger: all or nothing");
+      // a batch with one event for the full trigger is refused whole
+      const batch = await http(p.brokerUrl(), {
+        headers: { "content-type": "application/cloudevents-batch+json" },
+        body: JSON.stringify([
+          { specversion: "1.0", id: "batch-fast", source: "/s", type: "t.fast" },
+          { specversion: "1.0", id: "batch-slow", source: "/s", type: "t.slow" },
+        ]),
+      });
+      assert.equal(batch.status, 429);
       const metrics = (await http(`${p.url}/metrics`, { method: "GET" })).body.toString();
       assert.match(metrics, /sluice_trigger_pending_deliveries\{trigger="default\/slow"\} [34]/);
+      assert.ok(
+        !fastSink.requests.some((r) => r.headers["ce-id"] === "batch-fast"),
+        "nothing of the refused batch was stored",
+      );
       // once the subscriber answers again, the backlog drains and "slow" events are accepted again
       slowSink.respond(() => ({ status: 202 }));
       await eventually(async () => (await post("t.slow")).status === 202, "slow accepting again", {
