@@ -54,7 +54,10 @@ describe("DelayQueue", () => {
   });
 
   it("never fires a cancelled entry and keeps the heap consistent", async () => {
-    const queue = new DelayQueue();
+    // A clock that stands still while scheduling: on a busy machine the real one moves between
+    // two schedule() calls, and deadlines 1 ms apart would then fire out of the order checked.
+    let clock = 0;
+    const queue = new DelayQueue({ now: () => clock });
     const hold = setTimeout(() => {}, 10_000);
     const labels = Array.from({ length: 200 }, (_, i) => i);
     // Deterministic shuffle of deadlines, then cancel every third entry.
@@ -64,6 +67,7 @@ describe("DelayQueue", () => {
     const handles = labels.map((i) => queue.schedule(deadlines[i] as number, c.fire(String(i))));
     for (const i of labels) if (i % 3 === 0) queue.cancel(handles[i] as ReturnType<typeof queue.schedule>);
     assert.equal(queue.size, kept.length);
+    clock = 1000;
     const fired = (await c.done).map(Number);
     assert.deepEqual(new Set(fired), new Set(kept));
     const firedDeadlines = fired.map((i) => deadlines[i] as number);
