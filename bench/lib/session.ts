@@ -138,8 +138,7 @@ export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
     resolution: p.resolution,
     budgetMs: p.budgetMs,
     step: (rate) => rampStep(ctx, t, rate),
-    onStep: (s) =>
-      ctx.log(`  ${t.label} @${s.rate}/s: ${s.pass ? "ok" : s.reasons.join("; ")} ${brief(s.result)}`),
+    onStep: (s) => ctx.log(stepLine(t.label, s.rate, s.reasons, s.result)),
   });
 }
 
@@ -163,6 +162,11 @@ export function rampStep(ctx: Context, t: RampTarget, rate: number): Promise<Ste
     },
     t.process,
   );
+}
+
+/** A ramp step (or a step like one) for the progress log: its rate, verdict and figures. */
+export function stepLine(label: string, rate: number, reasons: readonly string[], r: StepResult): string {
+  return `  ${label} @${rate}/s: ${reasons.length === 0 ? "ok" : reasons.join("; ")} ${brief(r)}`;
 }
 
 /** One line of a step for the progress log. */

@@ -4,7 +4,6 @@ import type { BarCheck, Figure } from "../lib/model.js";
 import { KB } from "../lib/profile.js";
 import { type RampResult, verdict } from "../lib/ramp.js";
 import {
-  brief,
   type Context,
   compact,
   compactRamp,
@@ -14,6 +13,7 @@ import {
   rampTarget,
   type Scenario,
   type ScenarioOutput,
+  stepLine,
   tally,
   withSluice,
 } from "../lib/session.js";
@@ -155,9 +155,7 @@ export const b4: Scenario = {
           const rate = Math.ceil((1 - BAR_COST) * one);
           const result = await rampStep(ctx, target, rate);
           check = { rate, result, reasons: verdict(result) };
-          ctx.log(
-            `  ${n} triggers @${rate}/s (90% of 1 trigger): ${check.reasons.length === 0 ? "ok" : check.reasons.join("; ")} ${brief(result)}`,
-          );
+          ctx.log(stepLine(`${n} triggers (90% of 1 trigger)`, rate, check.reasons, result));
         }
         return { ramp, startupMs: s.startupMs, idleRssMb: idle, atBar: check };
       });

@@ -154,6 +154,7 @@ class HttpDispatcher implements Dispatcher {
       return {
         outcome: "failed",
         attempts: first.attempts,
+        status,
         deadLetterEvent: event,
         deadLetterAttempts: 0,
         reason: `${DeliveryErrors.NO_DEAD_LETTER_SINK}: no dead-letter sink; last attempt: ${summary(first.last)}`,
@@ -168,6 +169,7 @@ class HttpDispatcher implements Dispatcher {
       return {
         outcome: "dead-lettered",
         attempts: first.attempts,
+        status,
         deadLetterEvent: event,
         deadLetterAttempts: second.attempts,
       };
@@ -175,6 +177,7 @@ class HttpDispatcher implements Dispatcher {
     return {
       outcome: "failed",
       attempts: first.attempts,
+      status,
       deadLetterEvent: event,
       deadLetterAttempts: second.attempts,
       reason: `${DeliveryErrors.DEAD_LETTER_FAILED}: dead-letter sink failed: ${summary(second.last)}`,

@@ -32,6 +32,8 @@ export type DeliveryResult =
   | {
       readonly outcome: "dead-lettered";
       readonly attempts: number;
+      /** The subscriber's status on its last attempt; undefined when unreachable or timed out. */
+      readonly status: number | undefined;
       /** The event the dead-letter sink accepted (original + knativeerror* extensions). */
       readonly deadLetterEvent: CloudEvent;
       /** Attempts made to the dead-letter sink. */
@@ -40,6 +42,8 @@ export type DeliveryResult =
   | {
       readonly outcome: "failed";
       readonly attempts: number;
+      /** The subscriber's status on its last attempt; undefined when unreachable or timed out. */
+      readonly status: number | undefined;
       /** Keep this in the broker's durable dead-letter store; never drop it. */
       readonly deadLetterEvent: CloudEvent;
       readonly deadLetterAttempts: number;

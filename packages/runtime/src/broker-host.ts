@@ -7,7 +7,6 @@ import {
   type EventEnvelope,
   type Logger,
   SluiceError,
-  type SubscriptionQueue,
   type TriggerResource,
   TTL_EXTENSION,
   withAttributes,
@@ -44,8 +43,6 @@ export class BrokerHost {
   readonly #o: BrokerHostOptions;
   readonly #index: TriggerIndex = createTriggerIndex();
   readonly #workers = new Map<string, TriggerWorker>();
-  /** Each trigger's delivery queue, read at acceptance to keep its backlog within its bound. */
-  readonly #queues = new Map<string, SubscriptionQueue>();
   /** Triggers whose backlog was last found over its bound (logged once each way). */
   readonly #full = new Set<string>();
   readonly #metrics: BrokerMetrics;
@@ -108,7 +105,7 @@ export class BrokerHost {
     const bound = this.#o.maxPendingPerTrigger;
     for (let i = 0; i < routes.length; i++) {
       const trigger = routes[i]!;
-      const waiting = this.#queues.get(trigger)?.waiting ?? 0;
+      const waiting = this.#workers.get(trigger)?.waiting ?? 0;
       if (waiting < bound) {
         if (this.#full.size > 0 && this.#full.delete(trigger)) {
           this.#o.logger.info("trigger backlog has room again; accepting its events", { trigger, waiting });
@@ -199,12 +196,9 @@ export class BrokerHost {
 
   #addTrigger(trigger: TriggerResource): void {
     this.#index.add(trigger);
-    const queue = this.#o.store.subscription(trigger.id);
-    this.#queues.set(trigger.id, queue);
-    this.#o.metrics.triggerWaiting.set([trigger.id], () => queue.waiting);
     const worker = new TriggerWorker({
       trigger,
-      queue,
+      queue: this.#o.store.subscription(trigger.id),
       dispatcher: this.#o.dispatcher,
       limiter: this.#o.limiter,
       broker: this,
@@ -214,13 +208,13 @@ export class BrokerHost {
       logger: this.#o.logger,
     });
     this.#workers.set(trigger.id, worker);
+    this.#o.metrics.triggerWaiting.set([trigger.id], () => worker.waiting);
     worker.start();
   }
 
   async #removeTrigger(id: string, worker: TriggerWorker): Promise<void> {
     this.#index.remove(id);
     this.#workers.delete(id);
-    this.#queues.delete(id);
     this.#full.delete(id);
     await worker.stop(this.#o.shutdownGraceMs);
     await this.#o.store.dropSubscription(id);

@@ -73,6 +73,11 @@ export class TriggerWorker {
     this.#failingWindow = Math.min(options.maxInFlight, options.maxInFlightWhileFailing);
   }
 
+  /** Deliveries queued for this trigger and not yet taken: its backlog. */
+  get waiting(): number {
+    return this.#o.queue.waiting;
+  }
+
   get trigger(): TriggerResource {
     return this.#trigger;
   }
@@ -213,8 +218,7 @@ export class TriggerWorker {
         return;
       case "dead-lettered":
       case "failed": {
-        const status = result.deadLetterEvent.attributes.get("knativeerrorcode");
-        if (status !== undefined && !isRetryableStatus(Number(status))) {
+        if (result.status !== undefined && !isRetryableStatus(result.status)) {
           this.#answering();
           return;
         }
