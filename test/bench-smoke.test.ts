@@ -211,6 +211,53 @@ describe("bench histogram and ramp", () => {
     assert.ok(tried.length - firstFail <= 3, `at most 3 steps once bracketed: ${tried.join(", ")}`);
   });
 
+  it("steps down from an overloaded start to the rate the target handled, then bisects as before", async () => {
+    const capacity = 6_000;
+    const knee = 4_500;
+    const tried: number[] = [];
+    const result = await ramp({
+      startRate: 13_800,
+      growth: 1.3,
+      minRate: 50,
+      maxRate: 40_000,
+      maxSteps: 6,
+      resolution: 1.15,
+      budgetMs: 10_000,
+      step: async (rate) => {
+        tried.push(rate);
+        const handled = Math.min(rate, capacity);
+        // fan-out 2: two deliveries per accepted event
+        return {
+          ...fakeStep(rate, rate <= knee ? 20 : 900),
+          accepted: rate,
+          acceptedRate: handled,
+          expectedDeliveries: 2 * rate,
+          deliveredRate: 2 * handled,
+        };
+      },
+    });
+    assert.equal(tried[1], capacity, `second step at the handled rate: ${tried.join(", ")}`);
+    assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 1.15);
+  });
+
+  it("never steps down more than 4× at once, however little a failing step handled", async () => {
+    const tried: number[] = [];
+    await ramp({
+      startRate: 8_000,
+      growth: 1.3,
+      minRate: 50,
+      maxRate: 40_000,
+      maxSteps: 2,
+      resolution: 1.15,
+      budgetMs: 10_000,
+      step: async (rate) => {
+        tried.push(rate);
+        return { ...fakeStep(rate, rate <= 1_000 ? 20 : 900), acceptedRate: 10, deliveredRate: 10 };
+      },
+    });
+    assert.equal(tried[1], 2_000, tried.join(", "));
+  });
+
   it("a step is sustainable only with p99 in bounds, nothing refused, no growing backlog and nothing lost", () => {
     assert.deepEqual(verdict(fakeStep(1000, 20)), []);
     assert.match(verdict(fakeStep(1000, 300)).join(), /p99 300 ms > 100 ms/);

@@ -80,7 +80,9 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
     else hi = rate;
     if (lo !== undefined && hi !== undefined) bracketed += 1;
     else if (steps.length >= 2) growth = Math.min(growth * options.growth, Math.max(options.growth, 2));
-    const next = nextRate(lo?.rate, hi, growth, options);
+    let next = nextRate(lo?.rate, hi, growth, options);
+    if (next !== undefined && lo === undefined && !step.pass)
+      next = towardsHandled(next, rate, result, options);
     if (next === undefined) break;
     rate = next;
   }
@@ -105,6 +107,18 @@ function nextRate(
   if (hi / lo <= o.resolution) return undefined;
   const mid = clamp(Math.sqrt(lo * hi), o);
   return mid <= lo || mid >= hi ? undefined : mid;
+}
+
+/**
+ * While no step has passed, a failing step also says how many events per second the target did
+ * handle while overloaded: stepping down to that (never more than 4× at once) skips the overloaded
+ * steps in between, the slowest of a ramp (each drains a backlog), when the start was a stale hint
+ * from a faster machine. The bisection that follows is unchanged, so the maximum found is too.
+ */
+function towardsHandled(next: number, rate: number, r: StepResult, o: RampOptions): number {
+  const fanOut = r.accepted > 0 ? r.expectedDeliveries / r.accepted : 0;
+  const handled = fanOut > 0 ? Math.min(r.acceptedRate, r.deliveredRate / fanOut) : r.acceptedRate;
+  return handled < next ? clamp(Math.max(handled, rate / 4), o) : next;
 }
 
 function clamp(rate: number, o: RampOptions): number {
