@@ -171,11 +171,9 @@ describe("bench histogram and ramp", () => {
     const result = await ramp({
       startRate: 1000,
       growth: 2,
-      minRate: 50,
-      maxRate: 40_000,
+      ...RAMP_BOUNDS,
       maxSteps: 10,
       resolution: 1.1,
-      budgetMs: 10_000,
       step: async (rate) => {
         tried.push(rate);
         return fakeStep(rate, rate <= knee ? 20 : 300);
@@ -192,11 +190,9 @@ describe("bench histogram and ramp", () => {
     const result = await ramp({
       startRate: 1000,
       growth: 1.3,
-      minRate: 50,
-      maxRate: 40_000,
+      ...RAMP_BOUNDS,
       maxSteps: 3,
       resolution: 1.1,
-      budgetMs: 10_000,
       step: async (rate) => {
         tried.push(rate);
         return fakeStep(rate, rate <= knee ? 20 : 300);
@@ -218,11 +214,9 @@ describe("bench histogram and ramp", () => {
     const result = await ramp({
       startRate: 13_800,
       growth: 1.3,
-      minRate: 50,
-      maxRate: 40_000,
+      ...RAMP_BOUNDS,
       maxSteps: 6,
       resolution: 1.15,
-      budgetMs: 10_000,
       step: async (rate) => {
         tried.push(rate);
         const handled = Math.min(rate, capacity);
@@ -245,11 +239,9 @@ describe("bench histogram and ramp", () => {
     await ramp({
       startRate: 8_000,
       growth: 1.3,
-      minRate: 50,
-      maxRate: 40_000,
+      ...RAMP_BOUNDS,
       maxSteps: 2,
       resolution: 1.15,
-      budgetMs: 10_000,
       step: async (rate) => {
         tried.push(rate);
         return { ...fakeStep(rate, rate <= 1_000 ? 20 : 900), acceptedRate: 10, deliveredRate: 10 };
@@ -331,6 +323,9 @@ describe("bench histogram and ramp", () => {
 });
 
 /** A step result with only what the ramp's verdict reads. */
+/** Rate bounds and time budget shared by the ramp tests. */
+const RAMP_BOUNDS = { minRate: 50, maxRate: 40_000, budgetMs: 10_000 } as const;
+
 function fakeStep(rate: number, p99: number): StepResult {
   const latency = { count: rate, p50: 1, p90: 2, p99, p999: p99, max: p99, mean: 1 };
   return {
