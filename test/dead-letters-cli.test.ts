@@ -1,13 +1,15 @@
 // `sluice dead-letters`: the embedded brokers' durable dead-letter stores, read beside a running
 // broker (no lock), as JSON lines a user can inspect and send again.
 import assert from "node:assert/strict";
-import { appendFile, mkdtemp, rm } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { appendFile, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createEmbeddedBackend } from "@sluice/broker-embedded";
 import { eventually } from "@sluice/testing";
-import { runSluice } from "./helpers/cli.js";
+import { runSluice, SLUICE_BIN } from "./helpers/cli.js";
+import type { Pipeline } from "./helpers/pipeline.js";
 import { broker, ceHeaders, http, manifests, startPipeline, trigger } from "./helpers/pipeline.js";
 
 describe("sluice dead-letters", () => {
@@ -79,6 +81,107 @@ describe("sluice dead-letters", () => {
     }
   });
 
+  it("--purge refuses while the broker runs; stopped, it prints what it removes; a torn store or a broken output removes nothing", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "sluice-dlq-purge-"));
+    const file = join(dataDir, "brokers", "default", "default", "dead-letters");
+    const keptIds = async () => {
+      const listed = await runSluice(["dead-letters", "--data-dir", dataDir]);
+      assert.equal(listed.code, 0, listed.stderr);
+      return lines(listed.stdout).map((l) => l.event.id);
+    };
+    // events go to a port nobody listens on, with no retries and no dead-letter sink: all kept
+    const start = () =>
+      startPipeline(
+        manifests(
+          broker(),
+          trigger("lost", { subscriber: { uri: "http://127.0.0.1:9/fn" }, delivery: { retry: 0 } }),
+        ),
+        { backend: createEmbeddedBackend({ dataDir }) },
+      );
+    const send = async (p: Pipeline, ids: string[], body: string) => {
+      for (const id of ids) {
+        const r = await http(p.brokerUrl(), {
+          headers: ceHeaders({ "ce-id": id, "content-type": "text/plain" }),
+          body,
+        });
+        assert.equal(r.status, 202);
+      }
+    };
+    const deadLetters = async (p: Pipeline, n: number) =>
+      eventually(async () => {
+        const metrics = (await http(`${p.url}/metrics`, { method: "GET" })).body.toString();
+        return new RegExp(`sluice_broker_dead_letters\\{broker="default/default"\\} ${n}\\b`).test(metrics);
+      }, `${n} dead letters kept`);
+    try {
+      let p = await start();
+      try {
+        await send(p, ["a1", "a2"], "small");
+        await deadLetters(p, 2);
+        const running = await runSluice(["dead-letters", "--data-dir", dataDir, "--purge"]);
+        assert.equal(running.code, 1);
+        assert.match(
+          running.stderr,
+          /is in use by process \d+.*stop "sluice run" first.*nothing was removed/,
+        );
+        assert.equal(running.stdout, "");
+      } finally {
+        await p.close();
+      }
+      assert.deepEqual(await keptIds(), ["a1", "a2"], "kept while the broker ran");
+
+      const purged = await runSluice(["dead-letters", "--data-dir", dataDir, "--purge"]);
+      assert.equal(purged.code, 0, purged.stderr);
+      assert.deepEqual(
+        lines(purged.stdout).map((l) => l.event.id),
+        ["a1", "a2"],
+        "printed before removal",
+      );
+      assert.match(purged.stderr, /removed 2 dead letters/);
+      assert.deepEqual(await keptIds(), []);
+
+      // the store opens again (lock released, header intact) and keeps new dead letters
+      p = await start();
+      try {
+        await deadLetters(p, 0);
+        // bodies large enough that the output outgrows a pipe's buffer
+        await send(p, ["b1", "b2", "b3"], "x".repeat(100_000));
+        await deadLetters(p, 3);
+      } finally {
+        await p.close();
+      }
+      assert.deepEqual(await keptIds(), ["b1", "b2", "b3"]);
+
+      // a reader that stops early: the output breaks before the store is emptied
+      const broken = spawnSync(
+        "bash",
+        [
+          "-c",
+          `set -o pipefail; "${process.execPath}" "${SLUICE_BIN}" dead-letters --purge --data-dir "${dataDir}" | head -c 10 > /dev/null`,
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(broken.status, 1, broken.stderr);
+      assert.deepEqual(await keptIds(), ["b1", "b2", "b3"], "nothing removed when the output broke");
+
+      // a torn tail: nothing removed, and the reason given
+      const before = (await stat(file)).size;
+      await appendFile(file, Buffer.from([9, 0, 0]));
+      const torn = await runSluice([
+        "dead-letters",
+        "--data-dir",
+        dataDir,
+        "--purge",
+        "--broker",
+        "default/default",
+      ]);
+      assert.equal(torn.code, 1);
+      assert.match(torn.stderr, /torn frame.*cuts a torn tail.*nothing was removed/);
+      assert.equal((await stat(file)).size, before + 3);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("says where it looked when there is no data directory, and rejects a malformed --broker", async () => {
     const missing = await runSluice(["dead-letters", "--data-dir", join(tmpdir(), "sluice-no-such-dir")]);
     assert.equal(missing.code, 1);
@@ -88,3 +191,10 @@ describe("sluice dead-letters", () => {
     assert.match(bad.stderr, /--broker takes NAMESPACE\/NAME/);
   });
 });
+
+function lines(stdout: string): { event: { id: string } }[] {
+  return stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l));
+}

@@ -40,7 +40,8 @@ export function spawnSluice(
   child.stdout?.on("data", collect(stdout));
   child.stderr?.on("data", collect(stderr));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("exit", (code, signal) => {
+    // "close", not "exit": output can still be in flight when the process has exited
+    child.on("close", (code, signal) => {
       done = true;
       for (const l of listeners) l();
       resolve({ code, signal });

@@ -1,7 +1,9 @@
 import { join } from "node:path";
-import { type DeadLetterRecord, type ResourceKey, resourceId } from "@sluice/core";
-import { readDeadLetterFile } from "./dead-letter-store.js";
+import { type DeadLetterRecord, type ResourceKey, resourceId, SluiceError } from "@sluice/core";
+import { emptyDeadLetterFile, readDeadLetterFile } from "./dead-letter-store.js";
+import { EmbeddedBrokerErrors } from "./errors.js";
 import { errorCode, type FileSystem, nodeFileSystem } from "./file-system.js";
+import { acquireLock, type DirectoryLock } from "./lock-file.js";
 
 export interface DeadLetterListing {
   /** The broker, as `namespace/name`. */
@@ -38,6 +40,64 @@ export async function* listDeadLetters(
     for await (const record of readDeadLetterFile(fsys, join(root, key.namespace, key.name), problem)) {
       yield { broker, record };
     }
+  }
+}
+
+export interface PurgeDeadLettersOptions {
+  /** Only this broker's store. */
+  readonly broker?: ResourceKey;
+  /** Receives every record, oldest first, before any is removed; if it throws, none is. */
+  readonly keep: (listing: DeadLetterListing) => void;
+  /** Awaited after the last `keep` and before the first removal (e.g. to flush what keep wrote). */
+  readonly beforeRemoving?: () => Promise<void>;
+  readonly fs?: FileSystem;
+}
+
+export interface PurgedStore {
+  readonly broker: string;
+  readonly removed: number;
+}
+
+/**
+ * Empties the durable dead-letter stores under `dataDir`, after handing every record to `keep`,
+ * so a caller can save what it removes. All or nothing: it takes every selected broker's lock
+ * before reading any (refusing with SLUICE_ERR_EMBEDDED_LOCKED while a `sluice run` holds one), and
+ * a store whose file cannot be read to its end (SLUICE_ERR_EMBEDDED_DEAD_LETTERS_UNREADABLE)
+ * leaves every file as it was. Each emptied file is synced before the locks are released.
+ */
+export async function purgeDeadLetters(
+  dataDir: string,
+  options: PurgeDeadLettersOptions,
+): Promise<PurgedStore[]> {
+  const fsys = options.fs ?? nodeFileSystem;
+  const root = join(dataDir, "brokers");
+  const keys = options.broker === undefined ? await brokerKeys(fsys, root) : [options.broker];
+  const dirs = keys.map((key) => join(root, key.namespace, key.name));
+  const locks: DirectoryLock[] = [];
+  try {
+    for (const dir of dirs) locks.push(await acquireLock(dir));
+    const purged: PurgedStore[] = [];
+    for (const [i, key] of keys.entries()) {
+      const broker = resourceId(key);
+      let problem: string | undefined;
+      let removed = 0;
+      for await (const record of readDeadLetterFile(fsys, dirs[i]!, (text) => (problem = text))) {
+        options.keep({ broker, record });
+        removed += 1;
+      }
+      if (problem !== undefined) {
+        throw new SluiceError(EmbeddedBrokerErrors.DEAD_LETTERS_UNREADABLE, `broker ${broker}: ${problem}`, {
+          details: { broker },
+        });
+      }
+      purged.push({ broker, removed });
+    }
+    await options.beforeRemoving?.();
+    for (const [i, store] of purged.entries())
+      if (store.removed > 0) await emptyDeadLetterFile(fsys, dirs[i]!);
+    return purged;
+  } finally {
+    for (const lock of locks) await lock.release();
   }
 }
 

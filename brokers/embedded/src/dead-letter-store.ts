@@ -125,6 +125,20 @@ export async function* readDeadLetterFile(
   }
 }
 
+/**
+ * Cuts a broker's dead-letter file back to its header, durably (ftruncate + fsync). Only for a
+ * caller holding the broker directory's lock, so no store is appending to it.
+ */
+export async function emptyDeadLetterFile(fsys: FileSystem, dir: string): Promise<void> {
+  const opened = await AppendFile.open(fsys, dir, FILE, MAGIC);
+  if (opened === undefined) return;
+  try {
+    await opened.file.truncate(FILE_HEADER_BYTES);
+  } finally {
+    await opened.file.close();
+  }
+}
+
 async function* readRecords(
   file: AppendFile,
   end: number,

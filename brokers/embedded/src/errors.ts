@@ -11,6 +11,8 @@ export const EmbeddedBrokerErrors = Object.freeze({
   INVALID_OPTIONS: "SLUICE_ERR_EMBEDDED_INVALID_OPTIONS",
   /** take() was called while another take() on the same queue was still pending. */
   TAKE_PENDING: "SLUICE_ERR_BROKER_TAKE_PENDING",
+  /** A dead-letter file could not be read to its end (torn or damaged), so it was not emptied. */
+  DEAD_LETTERS_UNREADABLE: "SLUICE_ERR_EMBEDDED_DEAD_LETTERS_UNREADABLE",
   /** open() was called for a broker whose store is already open in this backend. */
   ALREADY_OPEN: "SLUICE_ERR_BROKER_ALREADY_OPEN",
 } as const);

@@ -1,5 +1,10 @@
-export type { DeadLetterListing, ListDeadLettersOptions } from "./dead-letter-files.js";
-export { listDeadLetters } from "./dead-letter-files.js";
+export type {
+  DeadLetterListing,
+  ListDeadLettersOptions,
+  PurgeDeadLettersOptions,
+  PurgedStore,
+} from "./dead-letter-files.js";
+export { listDeadLetters, purgeDeadLetters } from "./dead-letter-files.js";
 export type { EmbeddedBackendOptions } from "./embedded-backend.js";
 export { createEmbeddedBackend } from "./embedded-backend.js";
 export { EmbeddedBrokerErrors } from "./errors.js";

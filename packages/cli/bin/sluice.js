@@ -2,17 +2,20 @@
 // Entry point of the `sluice` command; the code lives in ../dist (built by `npm ci` / `npm run build`).
 import { main } from "../dist/main.js";
 
-// A reader that stops early (`sluice dead-letters | head`) is not an error of ours: end quietly.
+// A reader that stops early (`sluice dead-letters | head`) is not an error of ours: end quietly,
+// with the exit code a command set for that case (`dead-letters --purge`: 1, nothing removed).
 process.stdout.on("error", (error) => {
-  if (error.code === "EPIPE") process.exit(0);
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw error;
 });
 
 main(process.argv.slice(2)).then(
   (code) => {
     // Exit explicitly: `run` has already closed everything it started; keep-alive sockets of
-    // HTTP clients must not keep a finished command alive.
-    process.exit(code);
+    // HTTP clients must not keep a finished command alive. But first let stdout take everything
+    // written to it: writes to a pipe are asynchronous, and exiting drops the ones still queued
+    // (`sluice dead-letters | jq` lost its last records).
+    process.stdout.write("", () => process.exit(code));
   },
   (error) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

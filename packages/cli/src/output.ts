@@ -5,11 +5,15 @@ import type { Runtime } from "@sluice/runtime";
 export interface Output {
   out(line: string): void;
   err(line: string): void;
+  /** Resolves once everything given to out() so far has been written (absent: nothing buffers). */
+  flush?(): Promise<void>;
 }
 
 export const stdio: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  // writes complete in order, so the callback of an empty one comes after all earlier ones
+  flush: () => new Promise((resolve) => process.stdout.write("", () => resolve())),
 };
 
 /** Prints diagnostics (errors and warnings) to stderr; returns the number of errors. */
