@@ -163,6 +163,19 @@ describe("sluice dead-letters", () => {
       assert.equal(broken.status, 1, broken.stderr);
       assert.deepEqual(await keptIds(), ["b1", "b2", "b3"], "nothing removed when the output broke");
 
+      // an output that cannot be written (a full disk)
+      const full = spawnSync(
+        "bash",
+        [
+          "-c",
+          `"${process.execPath}" "${SLUICE_BIN}" dead-letters --purge --data-dir "${dataDir}" > /dev/full`,
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(full.status, 1, full.stderr);
+      assert.match(full.stderr, /could not write the output: ENOSPC/);
+      assert.deepEqual(await keptIds(), ["b1", "b2", "b3"], "nothing removed when the output failed");
+
       // a torn tail: nothing removed, and the reason given
       const before = (await stat(file)).size;
       await appendFile(file, Buffer.from([9, 0, 0]));

@@ -4,9 +4,11 @@ import { main } from "../dist/main.js";
 
 // A reader that stops early (`sluice dead-letters | head`) is not an error of ours: end quietly,
 // with the exit code a command set for that case (`dead-letters --purge`: 1, nothing removed).
+// Any other failure of stdout (a full disk) ends the command with 1 before it goes on.
 process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
+  process.stderr.write(`sluice: could not write the output: ${error.message}\n`);
+  process.exit(1);
 });
 
 main(process.argv.slice(2)).then(

@@ -12,8 +12,12 @@ export interface Output {
 export const stdio: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  // writes complete in order, so the callback of an empty one comes after all earlier ones
-  flush: () => new Promise((resolve) => process.stdout.write("", () => resolve())),
+  // writes complete in order, so the callback of an empty one comes after all earlier ones; it
+  // gets the error if stdout failed (a full disk), so a caller does not go on as if all was written
+  flush: () =>
+    new Promise((resolve, reject) =>
+      process.stdout.write("", (error) => (error ? reject(error) : resolve())),
+    ),
 };
 
 /** Prints diagnostics (errors and warnings) to stderr; returns the number of errors. */
