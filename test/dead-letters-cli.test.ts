@@ -199,9 +199,11 @@ describe("sluice dead-letters", () => {
     const missing = await runSluice(["dead-letters", "--data-dir", join(tmpdir(), "sluice-no-such-dir")]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no data directory at .*sluice-no-such-dir/);
-    const bad = await runSluice(["dead-letters", "--broker", "just-a-name"]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--broker takes NAMESPACE\/NAME/);
+    for (const broker of ["just-a-name", "../brokers", "default/..", "a/b/c"]) {
+      const bad = await runSluice(["dead-letters", "--broker", broker, "--purge"]);
+      assert.equal(bad.code, 2, broker);
+      assert.match(bad.stderr, /--broker takes NAMESPACE\/NAME/);
+    }
   });
 });
 

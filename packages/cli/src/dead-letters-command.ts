@@ -124,7 +124,7 @@ const letters = (n: number) => `${n} dead letter${n === 1 ? "" : "s"}`;
 
 function brokerKey(text: string): { namespace: string; name: string } {
   const parts = text.split("/");
-  if (parts.length !== 2 || parts[0] === "" || parts[1] === "")
+  if (parts.length !== 2 || parts.some((part) => part === "" || part === "." || part === ".."))
     throw new UsageError(`--broker takes NAMESPACE/NAME, got ${JSON.stringify(text)}`);
   return { namespace: parts[0]!, name: parts[1]! };
 }
