@@ -16,8 +16,10 @@ main(process.argv.slice(2)).then(
     // Exit explicitly: `run` has already closed everything it started; keep-alive sockets of
     // HTTP clients must not keep a finished command alive. But first let stdout take everything
     // written to it: writes to a pipe are asynchronous, and exiting drops the ones still queued
-    // (`sluice dead-letters | jq` lost its last records).
-    process.stdout.write("", () => process.exit(code));
+    // (`sluice dead-letters | jq` lost its last records). A reader that stopped reading gets 5 s.
+    const exit = () => process.exit(code);
+    process.stdout.write("", exit);
+    setTimeout(exit, 5000).unref();
   },
   (error) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
