@@ -1,7 +1,8 @@
 // `sluice dead-letters`: the embedded brokers' durable dead-letter stores, read beside a running
 // broker (no lock), as JSON lines a user can inspect and send again.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { appendFile, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,7 +82,9 @@ describe("sluice dead-letters", () => {
     }
   });
 
-  it("--purge refuses while the broker runs; stopped, it prints what it removes; a torn store or a broken output removes nothing", async () => {
+  it("--purge refuses while the broker runs; stopped, it prints what it removes; a torn store or a broken output removes nothing", {
+    timeout: 120_000,
+  }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "sluice-dlq-purge-"));
     const file = join(dataDir, "brokers", "default", "default", "dead-letters");
     const keptIds = async () => {
@@ -150,6 +153,15 @@ describe("sluice dead-letters", () => {
         await p.close();
       }
       assert.deepEqual(await keptIds(), ["b1", "b2", "b3"]);
+
+      // a reader that stops reading (the output fills the pipe): the command still ends, in ~5 s
+      const stalled = spawn(process.execPath, [SLUICE_BIN, "dead-letters", "--data-dir", dataDir], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      stalled.stdout.pause();
+      const [code] = (await once(stalled, "exit")) as [number | null];
+      assert.equal(code, 0);
+      stalled.stdout.destroy();
 
       // a reader that stops early: the output breaks before the store is emptied
       const broken = spawnSync(
