@@ -85,6 +85,14 @@ export class SegmentLog {
         });
         await opened.file.truncate(result.end);
       } else opened.file.size = result.end;
+      if (segment.records === 0) {
+        // An empty segment (the active one of a run that stored nothing) goes now: the next
+        // active segment may start at the same seq, so it would take this file's name, and a
+        // later sweep of this one would unlink that new file under the records written to it.
+        log.#segments.pop();
+        await opened.file.close();
+        await fsys.unlink(opened.file.path);
+      }
     }
     return { log, lastSeq };
   }

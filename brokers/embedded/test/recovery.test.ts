@@ -37,6 +37,28 @@ const damages: { name: string; damage: (path: string) => void }[] = [
 ];
 
 describe("recovery", () => {
+  it("keeps what was stored after a restart that stored nothing (the empty segment it left is not reused)", async () => {
+    const dataDir = tempDir("empty-run");
+    const run = async (ids: string[]) => {
+      const backend = createEmbeddedBackend({ dataDir });
+      try {
+        const store = await backend.open(KEY);
+        if (ids.length > 0) await store.append(ids.map((id) => entry(id, id, "t1")));
+        return store.subscription("t1").waiting;
+      } finally {
+        await backend.close();
+      }
+    };
+    assert.equal(await run(["a"]), 1);
+    assert.equal(await run([]), 1, "a run that stores nothing");
+    assert.equal(await run(["b"]), 2);
+    assert.equal(await run([]), 2, "b survived the restart");
+    // a's segment, b's, and the last run's empty active one: no empty segment of an earlier run
+    const sizes = segments(dataDir).map((path) => readFileSync(path).length);
+    assert.equal(sizes.length, 3, sizes.join());
+    assert.ok(sizes.slice(0, -1).every((size) => size > 16) && sizes.at(-1) === 16, sizes.join());
+  });
+
   for (const { name, damage } of damages) {
     it(`cuts ${name} with a warning and keeps working`, async () => {
       const dataDir = await threeEvents("torn");
