@@ -16,6 +16,7 @@
 import { parseArgs } from "node:util";
 import { type CloudEvent, createCloudEvent, type FilterSpec } from "@sluice/core";
 import { compileFilter, createTriggerIndex, type TriggerFilterInput } from "@sluice/filters";
+import { prng } from "@sluice/testing";
 
 const { values } = parseArgs({
   options: {
@@ -29,17 +30,6 @@ const ROUNDS = Number(values.rounds);
 const SIZES = [1, 100, 1_000, 10_000];
 const POOL = 10_000;
 
-/** mulberry32, so every run builds the same events. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(Number(values.seed));
 const randomInt = (n: number) => Math.floor(random() * n);
 

@@ -5,18 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CloudEvent, FilterSpec } from "@sluice/core";
 import { compileFilter, createTriggerIndex, explainFilter, type TriggerFilterInput } from "@sluice/filters";
-
-/** mulberry32: a tiny seeded PRNG, enough to shuffle test inputs reproducibly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "@sluice/testing";
 
 class Gen {
   readonly #random: () => number;

@@ -15,6 +15,7 @@ export {
 } from "./builders.js";
 export type { EventuallyOptions } from "./eventually.js";
 export { eventually } from "./eventually.js";
+export { prng } from "./prng.js";
 export type {
   RecordingSink,
   RecordingSinkOptions,
