@@ -1,5 +1,6 @@
-// Many clean restarts in a row, with random appends, acks and empty runs, against a model of what
-// each subscription is owed: after every restart the store hands out exactly that, in log order.
+// Many clean restarts in a row, with random appends, acks, removed triggers, dead letters and empty
+// runs, against a model of what each subscription is owed: after every restart the store hands out
+// exactly that, in log order, and counts the dead letters kept.
 // Small segments and a small ack journal make segment and journal rotations frequent.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -20,6 +21,7 @@ describe("restarts", () => {
       const dataDir = tempDir(`restarts-${seed}`);
       const owed = new Map<string, string[]>(ROUTES.map((route) => [route, []]));
       let next = 0;
+      let deadLetters = 0;
       for (let run = 0; run < 40; run++) {
         const backend = createEmbeddedBackend({
           dataDir,
@@ -29,6 +31,12 @@ describe("restarts", () => {
         });
         try {
           const store = await backend.open(KEY);
+          assert.deepEqual(
+            [...store.subscriptionIds()].sort(),
+            ROUTES.filter((route) => owed.get(route)!.length > 0),
+            `run ${run}: subscriptions with deliveries pending`,
+          );
+          assert.equal(store.stats().deadLetters, deadLetters, `run ${run}: dead letters`);
           for (const route of ROUTES) {
             const expected = owed.get(route)!;
             const queue = store.subscription(route);
@@ -42,6 +50,20 @@ describe("restarts", () => {
               else kept.push(idOf(delivery));
             }
             owed.set(route, kept);
+          }
+          // now and then a trigger is removed (and may come back later with new events)
+          if (random() < 0.1) {
+            await store.dropSubscription("t2");
+            owed.set("t2", []);
+          }
+          if (random() < 0.3) {
+            await store.deadLetter({
+              subscription: "default/t1",
+              reason: "gave up",
+              at: Date.now(),
+              envelope: entry(`dl${deadLetters}`, "x").envelope,
+            });
+            deadLetters += 1;
           }
           // a third of the runs store nothing; the others a few events, some large
           const count = random() < 0.33 ? 0 : 1 + Math.floor(random() * 4);
