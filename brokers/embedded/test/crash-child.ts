@@ -5,7 +5,8 @@ import { createCloudEvent, DEFAULT_BROKER_TTL } from "@sluice/core";
 import { createEmbeddedBackend } from "../src/index.js";
 
 const dataDir = process.argv[2];
-if (dataDir === undefined) throw new Error("usage: crash-child.ts DATA_DIR");
+if (dataDir === undefined) throw new Error("usage: crash-child.ts DATA_DIR [ID_PREFIX]");
+const prefix = process.argv[3] ?? "crash-";
 const backend = createEmbeddedBackend({ dataDir, segmentBytes: 64 * 1024, ackJournalBytes: 4096 });
 const store = await backend.open({ namespace: "default", name: "b" });
 const data = Buffer.alloc(700, "c");
@@ -14,7 +15,7 @@ let next = 0;
 async function caller(): Promise<void> {
   for (;;) {
     next += 1;
-    const id = `crash-${next}`;
+    const id = `${prefix}${next}`;
     const event = createCloudEvent({ specversion: "1.0", id, source: "/crash", type: "t" }, data);
     const envelope = {
       event,

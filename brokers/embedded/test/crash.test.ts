@@ -9,11 +9,15 @@ const CHILD = fileURLToPath(new URL("./crash-child.ts", import.meta.url));
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Runs the child until it reported `count` resolved appends, then kill -9s it. */
-async function appendThenKill(dataDir: string, count: number): Promise<string[]> {
-  const child = spawn(process.execPath, ["--conditions=development", "--import", "tsx", CHILD, dataDir], {
-    cwd: REPO,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+async function appendThenKill(dataDir: string, count: number, prefix = "crash-"): Promise<string[]> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=development", "--import", "tsx", CHILD, dataDir, prefix],
+    {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   child.stderr.on("data", (chunk: Buffer) => {
@@ -59,6 +63,30 @@ describe("crash safety (kill -9)", () => {
       assert.ok(store.subscription("t1").waiting <= pending);
     } finally {
       await backend.close();
+    }
+  });
+
+  it("keeps every resolved append through kills and restarts in a row, including runs that store nothing", async () => {
+    const dataDir = tempDir("crash-again");
+    const resolved: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      resolved.push(...(await appendThenKill(dataDir, 300, `r${round}-`)));
+      // an open that stores nothing between two crashes (it leaves an empty active segment)
+      const backend = createEmbeddedBackend({ dataDir });
+      try {
+        const store = await backend.open(KEY);
+        const owed = new Set<string>();
+        const queue = store.subscription("t2");
+        const deliveries = await takeAll(store, "t2", queue.waiting);
+        for (const delivery of deliveries) {
+          owed.add(idOf(delivery));
+          queue.release(delivery);
+        }
+        const lost = resolved.filter((id) => !owed.has(id));
+        assert.deepEqual(lost, [], `round ${round}: no acknowledged append is lost`);
+      } finally {
+        await backend.close();
+      }
     }
   });
 });
