@@ -137,3 +137,51 @@ describe("durability with kill -9 in the middle of a stream", () => {
     }
   });
 });
+
+describe("durability across restarts", () => {
+  it("delivers what a run accepted after a run that accepted nothing (stopped with SIGTERM each time)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sluice-restarts-"));
+    const sinkPort = await freePort();
+    const manifest = join(dir, "pipeline.yaml");
+    await writeFile(manifest, pipeline(sinkPort));
+    const args = ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")];
+    const stop = async (proc: ReturnType<typeof spawnSluice>) => {
+      proc.child.kill("SIGTERM");
+      assert.equal((await proc.exited).code, 0);
+    };
+    try {
+      // run 1 accepts nothing
+      await stop((await startAndUrl(args)).proc);
+      // run 2 accepts events while the subscriber is down
+      const second = await startAndUrl(args);
+      const accepted: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const id = `kept-${i}`;
+        const r = await http(second.url, { headers: ceHeaders({ "ce-id": id }), body: "{}" });
+        if (r.status === 202) accepted.push(id);
+      }
+      assert.equal(accepted.length, 50);
+      await stop(second.proc);
+      // run 3, subscriber up: every event run 2 accepted arrives
+      const sink = await startRecordingSink({ port: sinkPort });
+      const third = await startAndUrl(args);
+      try {
+        const got = await sink.waitFor(50, {
+          timeoutMs: 60_000,
+          predicate: (r) => String(r.headers["ce-id"]).startsWith("kept-"),
+        });
+        const ids = new Set(got.map((r) => String(r.headers["ce-id"])));
+        assert.deepEqual(
+          accepted.filter((id) => !ids.has(id)),
+          [],
+          "accepted but never delivered",
+        );
+      } finally {
+        await stop(third.proc);
+        await sink.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
