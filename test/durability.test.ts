@@ -33,6 +33,14 @@ spec:
   delivery: { retry: 30, backoffPolicy: exponential, backoffDelay: PT0.05S }
 `;
 
+/** Writes the pipeline into `dir` with a free port for its subscriber; the `sluice run` arguments. */
+async function setUp(dir: string): Promise<{ sinkPort: number; args: string[] }> {
+  const sinkPort = await freePort();
+  const manifest = join(dir, "pipeline.yaml");
+  await writeFile(manifest, pipeline(sinkPort));
+  return { sinkPort, args: ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")] };
+}
+
 async function startAndUrl(args: string[]) {
   const proc = spawnSluice(args);
   const brokerLine = await proc.waitForLine(/^broker\s/);
@@ -43,10 +51,7 @@ async function startAndUrl(args: string[]) {
 describe("durability with kill -9", () => {
   it("delivers every accepted event after a crash and restart", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sluice-durable-"));
-    const sinkPort = await freePort();
-    const manifest = join(dir, "pipeline.yaml");
-    await writeFile(manifest, pipeline(sinkPort));
-    const args = ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")];
+    const { sinkPort, args } = await setUp(dir);
     let first = spawnSluice(args);
     try {
       const brokerLine = await first.waitForLine(/^broker\s/);
@@ -89,10 +94,7 @@ describe("durability with kill -9", () => {
 describe("durability with kill -9 in the middle of a stream", () => {
   it("every event answered 202 before the kill is delivered after the restart", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sluice-midstream-"));
-    const sinkPort = await freePort();
-    const manifest = join(dir, "pipeline.yaml");
-    await writeFile(manifest, pipeline(sinkPort));
-    const args = ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")];
+    const { sinkPort, args } = await setUp(dir);
     let { proc, url } = await startAndUrl(args);
     try {
       const accepted: string[] = [];
@@ -141,10 +143,7 @@ describe("durability with kill -9 in the middle of a stream", () => {
 describe("durability across restarts", () => {
   it("delivers what a run accepted after a run that accepted nothing (stopped with SIGTERM each time)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sluice-restarts-"));
-    const sinkPort = await freePort();
-    const manifest = join(dir, "pipeline.yaml");
-    await writeFile(manifest, pipeline(sinkPort));
-    const args = ["run", "-f", manifest, "--port", "0", "--data-dir", join(dir, "data")];
+    const { sinkPort, args } = await setUp(dir);
     const stop = async (proc: ReturnType<typeof spawnSluice>) => {
       proc.child.kill("SIGTERM");
       assert.equal((await proc.exited).code, 0);
