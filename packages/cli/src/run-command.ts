@@ -172,12 +172,15 @@ export async function runCommand(argv: readonly string[], output: Output): Promi
     await stop();
     return 1;
   }
+  // Listen for signals before saying "ready": a supervisor may send SIGTERM as soon as it reads
+  // it, and a signal with no listener yet ends the process without a graceful stop.
+  const stopSignal = waitForSignal();
   printSummary(output, runtime, loaded.resources);
   output.out("ready");
   const watcher = settings.watch
     ? watchManifests(settings.files, () => reload(runtime, settings.files, loadOptions, output))
     : undefined;
-  const signal = await waitForSignal();
+  const signal = await stopSignal;
   logger.info("stopping", { signal });
   watcher?.close();
   await stop();
