@@ -11,7 +11,7 @@ import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
-import { ramp, verdict } from "../bench/lib/ramp.js";
+import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
@@ -167,18 +167,10 @@ describe("bench histogram and ramp", () => {
 
   it("finds the knee: doubles while passing, then bisects, within the step bound", async () => {
     const knee = 5_300;
-    const tried: number[] = [];
-    const result = await ramp({
-      startRate: 1000,
-      growth: 2,
-      ...RAMP_BOUNDS,
-      maxSteps: 10,
-      resolution: 1.1,
-      step: async (rate) => {
-        tried.push(rate);
-        return fakeStep(rate, rate <= knee ? 20 : 300);
-      },
-    });
+    const { result, tried } = await rampTried(
+      { startRate: 1000, growth: 2, maxSteps: 10, resolution: 1.1 },
+      (rate) => fakeStep(rate, rate <= knee ? 20 : 300),
+    );
     assert.deepEqual(tried.slice(0, 4), [1000, 2000, 4000, 8000]);
     assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 1.1);
     assert.ok(tried.length <= 10);
@@ -186,18 +178,10 @@ describe("bench histogram and ramp", () => {
 
   it("reaches a knee far above a stale start, then stays within the step bound", async () => {
     const knee = 9_000;
-    const tried: number[] = [];
-    const result = await ramp({
-      startRate: 1000,
-      growth: 1.3,
-      ...RAMP_BOUNDS,
-      maxSteps: 3,
-      resolution: 1.1,
-      step: async (rate) => {
-        tried.push(rate);
-        return fakeStep(rate, rate <= knee ? 20 : 300);
-      },
-    });
+    const { result, tried } = await rampTried(
+      { startRate: 1000, growth: 1.3, maxSteps: 3, resolution: 1.1 },
+      (rate) => fakeStep(rate, rate <= knee ? 20 : 300),
+    );
     assert.ok(
       tried.some((rate) => rate > knee),
       `went past the knee: ${tried.join(", ")}`,
@@ -210,15 +194,9 @@ describe("bench histogram and ramp", () => {
   it("steps down from an overloaded start to the rate the target handled, then bisects as before", async () => {
     const capacity = 6_000;
     const knee = 4_500;
-    const tried: number[] = [];
-    const result = await ramp({
-      startRate: 13_800,
-      growth: 1.3,
-      ...RAMP_BOUNDS,
-      maxSteps: 6,
-      resolution: 1.15,
-      step: async (rate) => {
-        tried.push(rate);
+    const { result, tried } = await rampTried(
+      { startRate: 13_800, growth: 1.3, maxSteps: 6, resolution: 1.15 },
+      (rate) => {
         const handled = Math.min(rate, capacity);
         // fan-out 2: two deliveries per accepted event
         return {
@@ -229,24 +207,16 @@ describe("bench histogram and ramp", () => {
           deliveredRate: 2 * handled,
         };
       },
-    });
+    );
     assert.equal(tried[1], capacity, `second step at the handled rate: ${tried.join(", ")}`);
     assert.ok(result.maxRate !== undefined && result.maxRate <= knee && result.maxRate >= knee / 1.15);
   });
 
   it("never steps down more than 4× at once, however little a failing step handled", async () => {
-    const tried: number[] = [];
-    await ramp({
-      startRate: 8_000,
-      growth: 1.3,
-      ...RAMP_BOUNDS,
-      maxSteps: 2,
-      resolution: 1.15,
-      step: async (rate) => {
-        tried.push(rate);
-        return { ...fakeStep(rate, rate <= 1_000 ? 20 : 900), acceptedRate: 10, deliveredRate: 10 };
-      },
-    });
+    const { tried } = await rampTried(
+      { startRate: 8_000, growth: 1.3, maxSteps: 2, resolution: 1.15 },
+      (rate) => ({ ...fakeStep(rate, rate <= 1_000 ? 20 : 900), acceptedRate: 10, deliveredRate: 10 }),
+    );
     assert.equal(tried[1], 2_000, tried.join(", "));
   });
 
@@ -323,6 +293,23 @@ describe("bench histogram and ramp", () => {
 });
 
 /** A step result with only what the ramp's verdict reads. */
+/** Runs a ramp with the shared bounds; returns its result and the rates it tried, in order. */
+async function rampTried(
+  options: Pick<RampOptions, "startRate" | "growth" | "maxSteps" | "resolution">,
+  step: (rate: number) => StepResult,
+): Promise<{ result: RampResult; tried: number[] }> {
+  const tried: number[] = [];
+  const result = await ramp({
+    ...options,
+    ...RAMP_BOUNDS,
+    step: async (rate) => {
+      tried.push(rate);
+      return step(rate);
+    },
+  });
+  return { result, tried };
+}
+
 /** Rate bounds and time budget shared by the ramp tests. */
 const RAMP_BOUNDS = { minRate: 50, maxRate: 40_000, budgetMs: 10_000 } as const;
 

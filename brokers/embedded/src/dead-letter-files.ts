@@ -72,16 +72,15 @@ export async function purgeDeadLetters(
   const fsys = options.fs ?? nodeFileSystem;
   const root = join(dataDir, "brokers");
   const keys = options.broker === undefined ? await brokerKeys(fsys, root) : [options.broker];
-  const dirs = keys.map((key) => join(root, key.namespace, key.name));
+  const stores = keys.map((key) => ({ broker: resourceId(key), dir: join(root, key.namespace, key.name) }));
   const locks: DirectoryLock[] = [];
   try {
-    for (const dir of dirs) locks.push(await acquireLock(dir));
-    const purged: PurgedStore[] = [];
-    for (const [i, key] of keys.entries()) {
-      const broker = resourceId(key);
+    for (const { dir } of stores) locks.push(await acquireLock(dir));
+    const purged: (PurgedStore & { dir: string })[] = [];
+    for (const { broker, dir } of stores) {
       let problem: string | undefined;
       let removed = 0;
-      for await (const record of readDeadLetterFile(fsys, dirs[i]!, (text) => (problem = text))) {
+      for await (const record of readDeadLetterFile(fsys, dir, (text) => (problem = text))) {
         options.keep({ broker, record });
         removed += 1;
       }
@@ -90,12 +89,11 @@ export async function purgeDeadLetters(
           details: { broker },
         });
       }
-      purged.push({ broker, removed });
+      purged.push({ broker, dir, removed });
     }
     await options.beforeRemoving?.();
-    for (const [i, store] of purged.entries())
-      if (store.removed > 0) await emptyDeadLetterFile(fsys, dirs[i]!);
-    return purged;
+    for (const { dir, removed } of purged) if (removed > 0) await emptyDeadLetterFile(fsys, dir);
+    return purged.map(({ broker, removed }) => ({ broker, removed }));
   } finally {
     for (const lock of locks) await lock.release();
   }
