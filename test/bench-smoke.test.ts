@@ -12,6 +12,7 @@ import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
+import { pool } from "../bench/lib/rounds.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
@@ -245,6 +246,44 @@ describe("bench histogram and ramp", () => {
     assert.throws(() => summarize("hang", []), /no run/);
   });
 
+  it("B2 pools rounds: percentiles over every round's samples, counts summed, the rest from the median round", () => {
+    // Rounds of 1,000 events at 1 ms, one of them with 31 at 50 ms: that round's p99 is 50 ms, the
+    // others' 1 ms. A median of the rounds would say 1 ms; 31 of 3,000 events (just over 1%) at
+    // 50 ms make the pooled p99 50 ms.
+    const round = (slow: number, lost: number, cpu: number): StepResult => {
+      const h = new Histogram();
+      for (let i = 0; i < 1000; i++) h.record(i < slow ? 50_000 : 1000);
+      const step = fakeStep(1000, h.summary().p99);
+      return {
+        ...step,
+        lost,
+        delivered: 1000 - lost,
+        endToEnd: h.summary(),
+        publish: h.summary(),
+        histograms: { publish: h, endToEnd: h },
+        cpu: { ...step.cpu, brokerUsPerEvent: cpu },
+      };
+    };
+    const pooled = pool([round(0, 0, 500), round(31, 2, 700), round(0, 1, 600)]);
+    const fast = round(0, 0, 0).endToEnd.p99;
+    assert.ok(fast < 1.1);
+    assert.deepEqual(pooled.p99s, [fast, 50, fast]);
+    assert.equal(pooled.result.endToEnd.p99, 50);
+    assert.equal(pooled.result.endToEnd.count, 3000);
+    assert.equal(pooled.result.publish.p99, 50);
+    assert.equal(pooled.result.lost, 3);
+    assert.equal(pooled.result.delivered, 2997);
+    assert.equal(pooled.result.offered, 3000);
+    // CPU comes from the middle round by p99 (the two 1 ms rounds keep their order): the third
+    assert.equal(pooled.result.cpu.brokerUsPerEvent, 600);
+    assert.equal(pool([round(0, 0, 500)]).result.endToEnd.p99, fast);
+    assert.ok(
+      pool([round(30, 0, 500), round(0, 0, 500), round(0, 0, 500)]).result.endToEnd.p99 < 1.1,
+      "exactly 1% slow is not the p99",
+    );
+    assert.throws(() => pool([]), /at least one round/);
+  });
+
   it("B4 judges its 10% bar by a step at 90% of the 1-trigger maximum when there is one", () => {
     const exports = { "indexed.1": 36_300, "indexed.10000": 30_200 };
     const step = (p99: number) => {
@@ -332,6 +371,7 @@ function fakeStep(rate: number, p99: number): StepResult {
     publish: latency,
     sendDelayP99Ms: 0,
     endToEnd: latency,
+    histograms: { publish: new Histogram(), endToEnd: new Histogram() },
     lost: 0,
     duplicates: 0,
     misrouted: 0,

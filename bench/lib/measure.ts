@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { account, type Routes } from "./accounting.js";
 import { type GeneratorOptions, type GeneratorResult, type Phase, startGenerator } from "./generator.js";
-import type { LatencySummary } from "./histogram.js";
+import type { Histogram, LatencySummary } from "./histogram.js";
 import { type CpuShare, cpuShare, cpuTicks, type QuietWait, waitForQuiet } from "./machine.js";
 import { type ProcessHandle, type ProcSample, type SinkHandle, sampleSelf } from "./processes.js";
 
@@ -74,6 +74,8 @@ export interface StepResult {
   readonly publish: LatencySummary;
   readonly sendDelayP99Ms: number;
   readonly endToEnd: LatencySummary;
+  /** The histograms behind `publish` and `endToEnd`, to pool rounds (not written to results files). */
+  readonly histograms: { readonly publish: Histogram; readonly endToEnd: Histogram };
   readonly lost: number;
   readonly duplicates: number;
   readonly misrouted: number;
@@ -178,6 +180,7 @@ export async function runStep(
     publish: result.latency.summary(),
     sendDelayP99Ms: Math.round(result.sendDelay.quantile(0.99) / 10) / 100,
     endToEnd: acc.latency.summary(),
+    histograms: { publish: result.latency, endToEnd: acc.latency },
     lost: acc.lost,
     duplicates: acc.duplicates,
     misrouted: acc.misrouted,

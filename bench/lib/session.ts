@@ -180,7 +180,7 @@ export function brief(r: StepResult): string {
 
 /** A step without its timeline and with rounded numbers: what goes into the results file. */
 export function compact(r: StepResult, keepTimeline = false): Partial<StepResult> {
-  const { timeline, ...rest } = r;
+  const { timeline, histograms: _, ...rest } = r;
   return keepTimeline ? { ...rest, timeline } : rest;
 }
 
