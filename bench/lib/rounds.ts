@@ -12,6 +12,23 @@ export interface Pooled {
   readonly p99s: readonly number[];
 }
 
+/** Counts that add up across rounds. */
+const SUMMED = [
+  "offered",
+  "sent",
+  "accepted",
+  "errors",
+  "skipped",
+  "expectedDeliveries",
+  "delivered",
+  "lost",
+  "duplicates",
+  "misrouted",
+  "unacknowledged",
+  "strays",
+] as const satisfies readonly (keyof StepResult)[];
+type Summed = (typeof SUMMED)[number];
+
 /**
  * Pools rounds of the same step. A p99 over 3 × 5 s of samples from rounds run at different
  * moments is a steadier estimate than any one window's, and unlike a median of rounds it keeps
@@ -25,28 +42,24 @@ export function pool(rounds: readonly StepResult[]): Pooled {
     endToEnd.merge(r.histograms.endToEnd);
     publish.merge(r.histograms.publish);
   }
-  const byP99 = [...rounds].sort((a, b) => a.endToEnd.p99 - b.endToEnd.p99);
-  const median = byP99[(byP99.length - 1) >> 1] as StepResult;
-  const sum = (pick: (r: StepResult) => number): number => rounds.reduce((total, r) => total + pick(r), 0);
+  const median = medianRound(rounds, (r) => r);
+  const sums = Object.fromEntries(
+    SUMMED.map((key) => [key, rounds.reduce((total, r) => total + r[key], 0)]),
+  ) as Pick<StepResult, Summed>;
   return {
     result: {
       ...median,
-      offered: sum((r) => r.offered),
-      sent: sum((r) => r.sent),
-      accepted: sum((r) => r.accepted),
-      errors: sum((r) => r.errors),
-      skipped: sum((r) => r.skipped),
-      expectedDeliveries: sum((r) => r.expectedDeliveries),
-      delivered: sum((r) => r.delivered),
-      lost: sum((r) => r.lost),
-      duplicates: sum((r) => r.duplicates),
-      misrouted: sum((r) => r.misrouted),
-      unacknowledged: sum((r) => r.unacknowledged),
-      strays: sum((r) => r.strays),
+      ...sums,
       publish: publish.summary(),
       endToEnd: endToEnd.summary(),
       histograms: { publish, endToEnd },
     },
     p99s: rounds.map((r) => r.endToEnd.p99),
   };
+}
+
+/** The round whose e2e p99 is the median (the lower one for an even count; ties keep their order). */
+export function medianRound<T>(rounds: readonly T[], resultOf: (round: T) => StepResult): T {
+  const sorted = [...rounds].sort((a, b) => resultOf(a).endToEnd.p99 - resultOf(b).endToEnd.p99);
+  return sorted[(sorted.length - 1) >> 1] as T;
 }

@@ -4,6 +4,7 @@ import { scrapeMetrics } from "../lib/metrics.js";
 import type { BarCheck, Figure } from "../lib/model.js";
 import type { ProcessHandle } from "../lib/processes.js";
 import { KB } from "../lib/profile.js";
+import { medianRound } from "../lib/rounds.js";
 import {
   brief,
   type Context,
@@ -148,8 +149,7 @@ interface ModeSummary {
 /** The median round of a mode (lower median for an even count), with losses over all rounds. */
 export function summarize(mode: Mode, runs: readonly Run[]): ModeSummary {
   if (runs.length === 0) throw new Error(`B5: no run for mode ${mode}`);
-  const sorted = [...runs].sort((a, b) => a.result.endToEnd.p99 - b.result.endToEnd.p99);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)] as Run;
+  const median = medianRound(runs, (r) => r.result);
   return {
     mode,
     p99: median.result.endToEnd.p99,
