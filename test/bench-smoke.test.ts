@@ -11,8 +11,10 @@ import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
+import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
 import { pool } from "../bench/lib/rounds.js";
+import { disturbedBy } from "../bench/lib/session.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
@@ -228,6 +230,26 @@ describe("bench histogram and ramp", () => {
     assert.match(verdict({ ...fakeStep(1000, 20), backlogGrowing: true }).join(), /backlog growing/);
     assert.match(verdict({ ...fakeStep(1000, 20), accepted: 900 }).join(), /accepted 900\/1000/);
     assert.match(verdict({ ...fakeStep(1000, 20), statuses: { 202: 990, 429: 10 } }).join(), /10 × 429/);
+  });
+
+  it("a step is run again when other work or the hypervisor (steal) took more than the profile allows", () => {
+    const limits = PROFILES.full;
+    assert.equal(disturbedBy({ busyPct: 60, stealPct: 0, foreignPct: 3 }, limits), undefined);
+    assert.equal(disturbedBy(undefined, limits), undefined);
+    assert.match(
+      disturbedBy({ busyPct: 90, stealPct: 0, foreignPct: limits.rerunForeignPct + 1 }, limits) ?? "",
+      /other work took \d+% of the machine/,
+    );
+    assert.match(
+      disturbedBy({ busyPct: 60, stealPct: 11.5, foreignPct: 0 }, limits) ?? "",
+      /hypervisor took 11.5% of the machine \(steal\)/,
+    );
+    assert.equal(
+      disturbedBy({ busyPct: 60, stealPct: limits.rerunStealPct, foreignPct: 0 }, limits),
+      undefined,
+    );
+    // the quick profile tolerates more before it spends one of its two re-runs
+    assert.equal(disturbedBy({ busyPct: 60, stealPct: 8, foreignPct: 0 }, PROFILES.quick), undefined);
   });
 
   it("B5 keeps the median round's p99 per mode and counts losses over every round", () => {

@@ -89,8 +89,12 @@ export interface StepResult {
   readonly timeline: readonly TimelinePoint[];
   /** How long the step waited for the machine to be quiet, and how busy it was then. */
   readonly quiet: QuietWait | undefined;
-  /** Set when this is a second run because other work disturbed the first. */
-  readonly rerunOf?: { readonly foreignPct: number; readonly endToEnd: LatencySummary };
+  /** Set when this is a second run because other work (or the hypervisor) disturbed the first. */
+  readonly rerunOf?: {
+    readonly foreignPct: number;
+    readonly stealPct: number;
+    readonly endToEnd: LatencySummary;
+  };
 }
 
 let runCounter = 0;

@@ -9,6 +9,11 @@ export interface Profile {
   readonly quietBudgetMs: number;
   /** Re-runs (at most once) a step whose machine was this busy with other work, percent. */
   readonly rerunForeignPct: number;
+  /**
+   * Re-runs (at most once) a step during which the hypervisor took this share of the machine
+   * (steal), percent: the vCPUs wanted to run and someone else's work ran instead.
+   */
+  readonly rerunStealPct: number;
   /** At most this many re-runs per run. */
   readonly maxReruns: number;
   readonly ramp: {
@@ -68,6 +73,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     quietWaitMs: 20_000,
     quietBudgetMs: 60_000,
     rerunForeignPct: 20,
+    rerunStealPct: 5,
     maxReruns: 8,
     ramp: { warmupMs: 1500, durationMs: 3500, maxSteps: 6, resolution: 1.15, budgetMs: 60_000 },
     fixed: { warmupMs: 2000, durationMs: 8000 },
@@ -87,6 +93,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     quietWaitMs: 5_000,
     quietBudgetMs: 20_000,
     rerunForeignPct: 30,
+    rerunStealPct: 10,
     maxReruns: 2,
     ramp: { warmupMs: 1000, durationMs: 2500, maxSteps: 4, resolution: 1.25, budgetMs: 25_000 },
     fixed: { warmupMs: 1000, durationMs: 5000 },

@@ -18,7 +18,7 @@ export function renderResults(results: ResultsFile, chartFile: string | undefine
       `Whole-run CPU: ${fmt(m.busyPct)}% busy, ${fmt(m.stealPct)}% stolen by the hypervisor. ` +
       "Load generator, broker and sinks share these cores. " +
       `Steps waited ${results.noise.quietWaitS} s in all for the machine to be quiet; ` +
-      `${results.noise.reruns} step(s) disturbed by other work were run again.`,
+      `${results.noise.reruns} step(s) disturbed by other work or by the hypervisor were run again.`,
     "",
   ];
   const bars = allBars(results);

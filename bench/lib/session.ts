@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Routes } from "./accounting.js";
+import type { CpuShare } from "./machine.js";
 import { type PipelineSpec, writePipeline } from "./manifests.js";
 import { runStep, type Step, type StepResult } from "./measure.js";
 import type { ScenarioReport, Series } from "./model.js";
@@ -97,7 +98,7 @@ export interface RampTarget {
 
 /**
  * One step with the profile's quiet-machine wait; a step disturbed by other work on the machine
- * (more than the profile's share of foreign CPU) is run once more and the second result kept.
+ * or by the hypervisor (see `disturbedBy`) is run once more and the second result kept.
  */
 export async function measureStep(
   ctx: Context,
@@ -117,12 +118,36 @@ export async function measureStep(
     return r;
   };
   const first = await run(ctx.profile.quietWaitMs);
-  const foreign = first.machine?.foreignPct ?? 0;
-  if (!rerun || foreign <= ctx.profile.rerunForeignPct || ctx.budget.reruns <= 0) return first;
+  const reason = disturbedBy(first.machine, ctx.profile);
+  if (!rerun || reason === undefined || ctx.budget.reruns <= 0) return first;
   ctx.budget.reruns -= 1;
-  ctx.log(`    (other work took ${foreign}% of the machine during the step: running it again)`);
+  ctx.log(`    (${reason} during the step: running it again)`);
   const second = await run(ctx.profile.quietWaitMs * 2);
-  return { ...second, rerunOf: { foreignPct: foreign, endToEnd: first.endToEnd } };
+  return {
+    ...second,
+    rerunOf: {
+      foreignPct: first.machine?.foreignPct ?? 0,
+      stealPct: first.machine?.stealPct ?? 0,
+      endToEnd: first.endToEnd,
+    },
+  };
+}
+
+/**
+ * Why a step's figures are the machine's rather than Sluice's, or `undefined`: other processes
+ * took more than the profile's share of the CPU, or the hypervisor did (steal: the vCPUs were
+ * ready to run and the host ran someone else; a ramp step that lost 11.5% of the machine that way
+ * failed at a rate its neighbours sustained).
+ */
+export function disturbedBy(
+  machine: CpuShare | undefined,
+  limits: Pick<Profile, "rerunForeignPct" | "rerunStealPct">,
+): string | undefined {
+  const foreign = machine?.foreignPct ?? 0;
+  if (foreign > limits.rerunForeignPct) return `other work took ${foreign}% of the machine`;
+  const steal = machine?.stealPct ?? 0;
+  if (steal > limits.rerunStealPct) return `the hypervisor took ${steal}% of the machine (steal)`;
+  return undefined;
 }
 
 /** B1-style maximum sustainable throughput search against one target, logged step by step. */
@@ -220,8 +245,12 @@ export function tally(...steps: readonly (StepResult | RampResult | undefined)[]
   return { lost, duplicates };
 }
 
-/** "; other work 35% of the machine" when a step was disturbed enough to doubt it. */
+/** "; other work 35% of the machine" (or steal) when a step was disturbed enough to doubt it. */
 export function disturbance(r: StepResult): string {
   const foreign = r.machine?.foreignPct ?? 0;
-  return foreign >= 10 ? `; other work ${foreign}% of the machine` : "";
+  const steal = r.machine?.stealPct ?? 0;
+  return (
+    (foreign >= 10 ? `; other work ${foreign}% of the machine` : "") +
+    (steal >= 5 ? `; steal ${steal}% of the machine` : "")
+  );
 }
