@@ -22,6 +22,17 @@ export interface FileSystem {
   readFile(path: string): Promise<Buffer>;
 }
 
+/**
+ * Writes up to this size are made from the calling thread. A write lands in the page cache in
+ * microseconds (the fdatasync after it is what waits for the disk, and that stays in the thread
+ * pool); sending it to the pool instead costs a thread wake-up and a completion, and on a busy
+ * machine a wait for a CPU on each side. With the write inline a group commit is one pool round
+ * trip instead of two: at 8,000 ev/s on a 2-vCPU VM, e2e p99 read 29–85 ms (median 55) against
+ * 47–133 ms (median 117) in seven interleaved pairs. Larger writes (batches of big events) still
+ * go to the pool, so copying megabytes never holds up the event loop.
+ */
+export const INLINE_WRITE_MAX = 256 * 1024;
+
 const done =
   <T>(resolve: (value: T) => void, reject: (error: Error) => void) =>
   (error: Error | null, value: T): void => {
@@ -33,10 +44,18 @@ export const nodeFileSystem: FileSystem = Object.freeze({
   open: (path: string, flags: string) =>
     new Promise<number>((ok, ko) => fs.open(path, flags, 0o644, done(ok, ko))),
   close: (fd: number) => new Promise<void>((ok, ko) => fs.close(fd, (e) => done(ok, ko)(e, undefined))),
-  write: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) =>
-    new Promise<number>((ok, ko) =>
+  write: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => {
+    if (length <= INLINE_WRITE_MAX) {
+      try {
+        return Promise.resolve(fs.writeSync(fd, buffer, offset, length, position));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise<number>((ok, ko) =>
       fs.write(fd, buffer, offset, length, position, (e, n) => done(ok, ko)(e, n)),
-    ),
+    );
+  },
   read: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) =>
     new Promise<number>((ok, ko) =>
       fs.read(fd, buffer, offset, length, position, (e, n) => done(ok, ko)(e, n)),
