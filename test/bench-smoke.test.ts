@@ -10,6 +10,7 @@ import { request } from "undici";
 import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
+import { commitStats } from "../bench/lib/metrics.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
@@ -250,6 +251,32 @@ describe("bench histogram and ramp", () => {
     );
     // the quick profile tolerates more before it spends one of its two re-runs
     assert.equal(disturbedBy({ busyPct: 60, stealPct: 8, foreignPct: 0 }, PROFILES.quick), undefined);
+  });
+
+  it("reads the group commits' count, the slow ones and the slowest bound out of a /metrics scrape", () => {
+    const b = (le: string, n: number) => [
+      `sluice_broker_commit_seconds_bucket{broker="bench/bench",le="${le}"}`,
+      n,
+    ];
+    const scrape = Object.fromEntries([
+      b("0.005", 900),
+      b("0.01", 990),
+      b("0.05", 997),
+      b("0.1", 998),
+      b("0.25", 1000),
+      b("0.5", 1000),
+      b("+Inf", 1000),
+      ['sluice_broker_commit_seconds_count{broker="bench/bench"}', 1000],
+      ['sluice_events_accepted_total{broker="bench/bench"}', 5000],
+    ]);
+    assert.deepEqual(commitStats(scrape), { commits: 1000, over50ms: 3, over100ms: 2, slowestUnderMs: 250 });
+    assert.equal(
+      commitStats({ 'sluice_events_accepted_total{broker="bench/bench"}': 5 }),
+      undefined,
+      "memory storage",
+    );
+    const beyond = { ...scrape, ...Object.fromEntries([b("0.25", 999), b("0.5", 999)]) };
+    assert.equal(commitStats(beyond)?.slowestUnderMs, undefined, "slower than every bound");
   });
 
   it("B5 keeps the median round's p99 per mode and counts losses over every round", () => {

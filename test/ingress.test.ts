@@ -185,6 +185,33 @@ describe("ingress status table", () => {
   });
 });
 
+describe("metrics of a durable broker", () => {
+  it("/metrics has the embedded store's group commits by duration", async () => {
+    const sink = await startRecordingSink();
+    const p = await startPipeline(manifests(broker(), trigger("all", { subscriber: { uri: sink.url } })), {
+      storage: "embedded",
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        assert.equal(
+          (await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": `c${i}` }), body: "{}" })).status,
+          202,
+        );
+      }
+      const text = (await http(`${p.url}/metrics`, { method: "GET" })).body.toString();
+      assert.match(text, /# TYPE sluice_broker_commit_seconds histogram/);
+      const count = Number(
+        /sluice_broker_commit_seconds_count\{broker="default\/default"\} (\d+)/.exec(text)?.[1],
+      );
+      assert.ok(count >= 1 && count <= 3, `commits counted: ${count}`);
+      assert.match(text, /sluice_broker_commit_seconds_bucket\{broker="default\/default",le="\+Inf"\} \d+/);
+    } finally {
+      await p.close();
+      await sink.close();
+    }
+  });
+});
+
 describe("ingress under backlog and outage", () => {
   it("backlog over its bound → 429 with Retry-After, and accepting again once drained", async () => {
     const sink = await startRecordingSink({ respond: () => "hang" });

@@ -7,6 +7,8 @@ const WANTED = new Set([
   "sluice_broker_dead_letters",
   "sluice_events_accepted_total",
   "sluice_events_unmatched_total",
+  "sluice_broker_commit_seconds_bucket",
+  "sluice_broker_commit_seconds_count",
 ]);
 
 /**
@@ -33,4 +35,51 @@ export async function scrapeMetrics(brokerUrl: string): Promise<Record<string, n
     // no metrics: the figures stand on the sink's counts alone
   }
   return out;
+}
+
+/** What the embedded store's group commits looked like over a process's life (from a scrape). */
+export interface CommitStats {
+  readonly commits: number;
+  /** Commits that took longer than 50 ms / 100 ms (write + fdatasync). */
+  readonly over50ms: number;
+  readonly over100ms: number;
+  /** The histogram bound under which the slowest commit fell, ms; `undefined`: above every bound. */
+  readonly slowestUnderMs: number | undefined;
+}
+
+/**
+ * Reads `sluice_broker_commit_seconds` out of a scrape (all brokers together); `undefined` when
+ * there is none (memory storage, or no metrics), so a stall can be told apart from a slow disk.
+ */
+export function commitStats(metrics: Readonly<Record<string, number>>): CommitStats | undefined {
+  let commits = 0;
+  const below = new Map<number, number>(); // bound (s) → commits at or under it
+  let seen = false;
+  for (const [key, value] of Object.entries(metrics)) {
+    if (key.startsWith("sluice_broker_commit_seconds_count")) {
+      commits += value;
+      seen = true;
+      continue;
+    }
+    const le = /^sluice_broker_commit_seconds_bucket\{.*le="([^"]+)"\}$/.exec(key)?.[1];
+    if (le === undefined || le === "+Inf") continue;
+    below.set(Number(le), (below.get(Number(le)) ?? 0) + value);
+  }
+  if (!seen) return undefined;
+  const over = (seconds: number) => commits - (below.get(seconds) ?? 0);
+  const bounds = [...below.keys()].sort((a, b) => a - b);
+  const slowest = bounds.find((b) => (below.get(b) ?? 0) >= commits);
+  return {
+    commits,
+    over50ms: over(0.05),
+    over100ms: over(0.1),
+    slowestUnderMs: slowest === undefined ? undefined : slowest * 1000,
+  };
+}
+
+/** "12,345 commits, 1 over 100 ms, slowest ≤ 250 ms" for a progress line. */
+export function commitNote(c: CommitStats): string {
+  const slowest =
+    c.slowestUnderMs === undefined ? "slowest above every bucket" : `slowest ≤ ${c.slowestUnderMs} ms`;
+  return `${c.commits.toLocaleString("en-US")} commits, ${c.over50ms} over 50 ms, ${c.over100ms} over 100 ms, ${slowest}`;
 }

@@ -1,6 +1,7 @@
 import type { LatencySummary } from "../lib/histogram.js";
 import { fanOutPipeline } from "../lib/manifests.js";
 import type { Step, StepResult } from "../lib/measure.js";
+import { type CommitStats, commitNote, commitStats, scrapeMetrics } from "../lib/metrics.js";
 import type { BarCheck, Figure } from "../lib/model.js";
 import type { ProcessHandle } from "../lib/processes.js";
 import { KB, type Storage } from "../lib/profile.js";
@@ -40,6 +41,7 @@ export const b2: Scenario = {
     const { storages, rounds, roundMs, halfOfB1 } = ctx.profile.b2;
     const report = (storage: Storage, rate: number, label: string, at: Measured): void => {
       const sluice = at.storages.get(storage) as Pooled;
+      const commits = at.commits.get(storage) ?? [];
       const { direct, nullBroker } = at;
       ctx.log(`  ${storage} @${label}: ${brief(sluice.result)}${roundsNote(sluice)}`);
       ctx.log(`    null broker: ${brief(nullBroker.result)}; direct: ${brief(direct.result)}`);
@@ -50,12 +52,13 @@ export const b2: Scenario = {
         ...(sluice.p99s.length > 1
           ? { roundP99s: { sluice: sluice.p99s, nullBroker: nullBroker.p99s, direct: direct.p99s } }
           : {}),
+        ...(commits.some((c) => c !== undefined) ? { commits } : {}),
       };
       figures.push(...latencyFigures(`${storage}, ${label}`, sluice, nullBroker, direct));
       if (storage === "embedded" && rate === FIXED_RATE) {
         bars.push({
           bar: `p99 ≤ ${BAR_P99_MS} ms at ${FIXED_RATE.toLocaleString("en-US")} ev/s (embedded)`,
-          measured: `e2e p99 ${sluice.result.endToEnd.p99} ms${roundsNote(sluice)} (null broker ${nullBroker.result.endToEnd.p99} ms)`,
+          measured: `e2e p99 ${sluice.result.endToEnd.p99} ms${roundsNote(sluice)} (null broker ${nullBroker.result.endToEnd.p99} ms)${slowestCommits(commits)}`,
           pass: sluice.result.endToEnd.p99 <= BAR_P99_MS,
         });
       }
@@ -95,6 +98,8 @@ interface Measured {
   readonly direct: Pooled;
   readonly nullBroker: Pooled;
   readonly storages: ReadonlyMap<Storage, Pooled>;
+  /** Per storage and round, the broker's group commits (durable storage only). */
+  readonly commits: ReadonlyMap<Storage, readonly (CommitStats | undefined)[]>;
 }
 
 /** The direct sink, the null broker and `sluice run` per storage at `rate`, in interleaved rounds. */
@@ -109,6 +114,7 @@ async function measureAt(
   const direct: StepResult[] = [];
   const nullBroker: StepResult[] = [];
   const sluice = new Map<Storage, StepResult[]>(storages.map((s) => [s, []]));
+  const commits = new Map<Storage, (CommitStats | undefined)[]>(storages.map((s) => [s, []]));
   for (let round = 1; round <= rounds; round++) {
     const tag = rounds > 1 ? `round ${round}, ` : undefined;
     direct.push(await measure(ctx, ctx.sink.url(PATH), rate, durationMs));
@@ -118,14 +124,16 @@ async function measureAt(
       ),
     );
     for (const storage of storages) {
-      const r = await withSluice(ctx, storage, fanOutPipeline([ctx.sink.url(PATH)]), (s) =>
-        measure(ctx, s.url, rate, durationMs, s),
-      );
+      const [r, c] = await withSluice(ctx, storage, fanOutPipeline([ctx.sink.url(PATH)]), async (s) => {
+        const result = await measure(ctx, s.url, rate, durationMs, s);
+        return [result, commitStats(await scrapeMetrics(s.url))] as const;
+      });
       measured.push(r);
       sluice.get(storage)?.push(r);
+      commits.get(storage)?.push(c);
       if (tag !== undefined)
         ctx.log(
-          `    ${tag}${storage} @${rate} ev/s: e2e p99 ${r.endToEnd.p99} ms (null broker ${nullBroker.at(-1)?.endToEnd.p99} ms, direct ${direct.at(-1)?.endToEnd.p99} ms)`,
+          `    ${tag}${storage} @${rate} ev/s: e2e p99 ${r.endToEnd.p99} ms (null broker ${nullBroker.at(-1)?.endToEnd.p99} ms, direct ${direct.at(-1)?.endToEnd.p99} ms)${c === undefined ? "" : `; ${commitNote(c)}`}`,
         );
     }
   }
@@ -133,7 +141,15 @@ async function measureAt(
     direct: pool(direct),
     nullBroker: pool(nullBroker),
     storages: new Map([...sluice].map(([storage, list]) => [storage, pool(list)])),
+    commits,
   };
+}
+
+/** "; slowest commit per round ≤ 5, 250, 5 ms" when the storage commits (else ""). */
+function slowestCommits(commits: readonly (CommitStats | undefined)[]): string {
+  if (!commits.some((c) => c !== undefined)) return "";
+  const each = commits.map((c) => (c === undefined ? "?" : (c.slowestUnderMs ?? "> every bucket")));
+  return `; slowest group commit per round ≤ ${each.join(", ")} ms`;
 }
 
 function roundsNote(p: Pooled): string {

@@ -83,6 +83,7 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): BrokerBa
           groupCommitMs: config.groupCommitMs,
           ackJournalBytes: config.ackJournalBytes,
         },
+        onCommit: storeOptions.onCommit,
         onClose: () => stores.delete(id),
       });
       stores.set(id, opening);

@@ -48,6 +48,8 @@ export interface StoreParts {
   readonly journal: AckJournal;
   readonly deadLetters: DeadLetterStore;
   readonly settings: StoreSettings;
+  /** Told how long each group commit took, in seconds (metrics). */
+  readonly onCommit: ((seconds: number) => void) | undefined;
   readonly onClose: () => void;
 }
 
@@ -315,13 +317,16 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
 
   async #commit(batch: CommitBatch): Promise<void> {
     let placed: Awaited<ReturnType<SegmentLog["append"]>>;
+    const started = performance.now();
     try {
       await this.#p.registry.save();
       placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view());
     } catch (error) {
+      this.#p.onCommit?.((performance.now() - started) / 1000);
       this.#failBatch(batch, error);
       return;
     }
+    this.#p.onCommit?.((performance.now() - started) / 1000);
     this.#healed();
     this.#reservedEvents -= batch.events;
     this.#reservedBytes -= batch.bytes;

@@ -24,6 +24,7 @@ export interface OpenStoreOptions {
   readonly logger: Logger;
   readonly segmentBytes: number;
   readonly settings: StoreSettings;
+  readonly onCommit: ((seconds: number) => void) | undefined;
   readonly onClose: () => void;
 }
 

@@ -28,6 +28,29 @@ describe("disk errors", () => {
     }
   });
 
+  it("tells onCommit how long every group commit took, failed ones included", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("on-commit"), fileSystem: fs });
+    const commits: number[] = [];
+    try {
+      const store = await backend.open(KEY, { onCommit: (seconds) => commits.push(seconds) });
+      await store.append([entry("a", "x", "t1")]);
+      assert.equal(commits.length, 1, "one append, one commit");
+      // concurrent appends share commits: never more commits than appends
+      await Promise.all([1, 2, 3, 4].map((i) => store.append([entry(`b${i}`, "x", "t1")])));
+      assert.ok(commits.length >= 2 && commits.length <= 5, `commits: ${commits.length}`);
+      faults.syncs = true;
+      const before = commits.length;
+      await assert.rejects(store.append([entry("failed", "x", "t1")]), unavailable);
+      assert.equal(commits.length, before + 1, "a failed commit is reported too");
+      faults.syncs = false;
+      for (const seconds of commits)
+        assert.ok(seconds >= 0 && seconds < 10, `a duration in seconds: ${seconds}`);
+    } finally {
+      await backend.close();
+    }
+  });
+
   it("never acknowledges an append whose fsync failed, and leaves no phantom behind", async () => {
     const dataDir = tempDir("eio");
     const { fs, faults } = faultyFileSystem();

@@ -34,6 +34,13 @@ export interface BrokerStoreOptions {
   /** Bound on the bytes of those events (data plus attributes). */
   readonly maxPendingBytes?: number;
   readonly logger?: Logger;
+  /**
+   * Durable stores call this after each group commit (the write and sync that make a batch of
+   * appends durable), whether it succeeded or not, with how long it took in seconds: the runtime
+   * exposes it as `sluice_broker_commit_seconds`, so a stalling disk shows as itself rather than
+   * as slow deliveries. Non-durable stores never call it.
+   */
+  readonly onCommit?: (seconds: number) => void;
 }
 
 export interface AppendEntry {

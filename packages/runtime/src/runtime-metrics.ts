@@ -16,6 +16,11 @@ export interface BrokerMetrics {
   remove(): void;
 }
 
+/** A commit is an fdatasync: well under a millisecond on a good disk, seconds on a stalling one. */
+const COMMIT_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 /** The metric families Sluice exposes on /metrics (listed in packages/runtime/README.md, "Metrics"). */
 export class RuntimeMetrics {
   readonly registry = new MetricsRegistry();
@@ -78,6 +83,19 @@ export class RuntimeMetrics {
     ["broker"],
   );
 
+  readonly #commits = this.registry.histogram(
+    "sluice_broker_commit_seconds",
+    "Group commits of a durable broker store (the write and sync that make a batch of events durable), by duration.",
+    ["broker"],
+    COMMIT_BUCKETS,
+  );
+
+  /** What a durable store of `broker` calls after each group commit (BrokerStoreOptions.onCommit). */
+  commitObserver(broker: string): (seconds: number) => void {
+    const series = this.#commits.labels(broker);
+    return (seconds) => series.observe(seconds);
+  }
+
   request(broker: string, code: number): void {
     this.#requests.labels(broker, String(code)).inc();
   }
@@ -91,6 +109,7 @@ export class RuntimeMetrics {
       remove: () => {
         this.pending.remove(broker);
         this.deadLetters.remove(broker);
+        this.#commits.remove(broker);
       },
     };
   }
