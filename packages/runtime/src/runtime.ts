@@ -196,7 +196,7 @@ class SluiceRuntime implements Runtime {
           maxPendingEvents: this.#limits.maxPendingEvents,
           maxPendingBytes: this.#limits.maxPendingBytes,
           logger: this.#logger.child({ broker: broker.id }),
-          onCommit: this.metrics.commitObserver(broker.id),
+          ...(backend.durable ? { onCommit: this.metrics.commitObserver(broker.id) } : {}),
         });
         opened.set(broker.id, { host: this.#createHost(broker, store, backend.kind), backend });
       }
