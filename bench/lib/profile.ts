@@ -53,7 +53,11 @@ export interface Profile {
     readonly roundMs: number;
   };
   readonly b3: { readonly fanOuts: readonly number[] };
-  readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean };
+  /**
+   * B4: trigger counts, the CESQL variant, and the interleaved rounds (1 trigger, then the largest
+   * count, each on a fresh process) of the bar's check at 90% of the 1-trigger maximum.
+   */
+  readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean; readonly barRounds: number };
   /** B5: modes besides the reference, interleaved rounds, and each run's measured time. */
   readonly b5: {
     readonly modes: readonly ("500" | "hang")[];
@@ -83,7 +87,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b1: { storages: ["memory", "embedded"], payloads: [100, KB, 64 * KB] },
     b2: { storages: ["embedded", "memory"], halfOfB1: true, rounds: 3, roundMs: 5000 },
     b3: { fanOuts: [1, 10, 50] },
-    b4: { counts: [1, 100, 1000, 10_000], cesql: true },
+    b4: { counts: [1, 100, 1000, 10_000], cesql: true, barRounds: 3 },
     b5: { modes: ["500", "hang"], rounds: 5, durationMs: 6000 },
   },
   quick: {
@@ -103,7 +107,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b1: { storages: ["embedded"], payloads: [KB] },
     b2: { storages: ["embedded"], halfOfB1: false, rounds: 1, roundMs: 5000 },
     b3: { fanOuts: [10] },
-    b4: { counts: [1, 10_000], cesql: false },
+    b4: { counts: [1, 10_000], cesql: false, barRounds: 1 },
     b5: { modes: ["500"], rounds: 1, durationMs: 5000 },
   },
 };

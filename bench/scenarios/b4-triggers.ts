@@ -1,11 +1,10 @@
 import { DEFAULT_DELIVERY, type PipelineSpec, type TriggerSpec } from "../lib/manifests.js";
-import type { StepResult } from "../lib/measure.js";
 import type { BarCheck, Figure } from "../lib/model.js";
+import type { ProcessHandle } from "../lib/processes.js";
 import { KB } from "../lib/profile.js";
 import { type RampResult, verdict } from "../lib/ramp.js";
 import {
   type Context,
-  compact,
   compactRamp,
   disturbance,
   type RampTarget,
@@ -119,7 +118,7 @@ export const b4: Scenario = {
     const largest = Math.max(...ctx.profile.b4.counts);
     if (ctx.profile.b4.cesql) variants.push({ n: largest, cesql: true });
     let one: number | undefined;
-    let barStep: BarStep | undefined;
+    let check: BarRounds | undefined;
     const ramps: RampResult[] = [];
     for (const { n, cesql } of variants) {
       const key = `${cesql ? "cesql" : "indexed"}.${n}`;
@@ -133,45 +132,24 @@ export const b4: Scenario = {
         ramp: r,
         startupMs,
         idleRssMb,
-        atBar,
       } = await withSluice(ctx, "embedded", mix.pipeline, async (s) => {
         const idle = s.sample().rssMb;
-        const target: RampTarget = {
-          label: `${n} triggers${cesql ? " (10% CESQL)" : ""}`,
-          url: s.url,
-          process: s,
-          hint: ctx.exported("B4", key),
-          startRate: ctx.exported("B0", `nullIngress.${KB}`) ?? 5000,
-          payloadBytes: KB,
-          expectPaths: [],
-          routes: mix.routes,
-          attributes: mix.attributes,
-        };
-        const ramp = await rampTarget(ctx, target);
-        // Ramp steps are ~15% apart, too coarse for a 10% bar: the bar is checked with one step
-        // at exactly 90% of the 1-trigger maximum.
-        let check: BarStep | undefined;
-        if (n === largest && !cesql && one !== undefined) {
-          const rate = Math.ceil((1 - BAR_COST) * one);
-          const result = await rampStep(ctx, target, rate);
-          check = { rate, result, reasons: verdict(result) };
-          ctx.log(stepLine(`${n} triggers (90% of 1 trigger)`, rate, check.reasons, result));
-        }
-        return { ramp, startupMs: s.startupMs, idleRssMb: idle, atBar: check };
+        const ramp = await rampTarget(ctx, targetOf(ctx, key, n, cesql, s, mix));
+        return { ramp, startupMs: s.startupMs, idleRssMb: idle };
       });
-      if (atBar !== undefined) {
-        barStep = atBar;
-        details[`${key}.atBar`] = { rate: atBar.rate, reasons: atBar.reasons, ...compact(atBar.result) };
-      }
       ramps.push(r);
       if (n === 1 && !cesql) one = r.maxRate;
       details[key] = { startupMs, idleRssMb, ramp: compactRamp(r) };
       if (r.maxRate !== undefined) exports[key] = r.maxRate;
       figures.push(figureOf(n, cesql, r, one, startupMs, idleRssMb));
+      if (n === largest && !cesql && one !== undefined && largest >= 10_000) {
+        check = await checkBar(ctx, one, largest);
+        details[`indexed.${largest}.atBar`] = check;
+      }
     }
     return {
       figures,
-      bars: bar(exports, largest, barStep),
+      bars: bar(exports, largest, check),
       series: [],
       notes: [
         `"1% matching": 1 offered event in ${MATCH_EVERY} matches exactly one trigger (trigger (seq/100) mod N); ` +
@@ -207,33 +185,97 @@ function figureOf(
   };
 }
 
-/** The largest trigger count measured at exactly (1 - BAR_COST) of the 1-trigger maximum. */
-interface BarStep {
+/**
+ * The bar's check: at exactly (1 - BAR_COST) of the 1-trigger maximum, in interleaved rounds, one
+ * trigger and then the largest count, each on a fresh process. Per round, why each step was not
+ * sustainable (empty: it was).
+ */
+export interface BarRounds {
   readonly rate: number;
-  readonly result: StepResult;
-  /** Why the step was not sustainable; empty when it was. */
-  readonly reasons: readonly string[];
+  readonly rounds: readonly { readonly one: readonly string[]; readonly many: readonly string[] }[];
+}
+
+/** The target of a ramp (or check step) against `sluice`, with the mix's events and routes. */
+function targetOf(
+  ctx: Context,
+  key: string,
+  n: number,
+  cesql: boolean,
+  sluice: ProcessHandle,
+  mix: Mix,
+): RampTarget {
+  return {
+    label: `${n} triggers${cesql ? " (10% CESQL)" : ""}`,
+    url: sluice.url,
+    process: sluice,
+    hint: ctx.exported("B4", key),
+    startRate: ctx.exported("B0", `nullIngress.${KB}`) ?? 5000,
+    payloadBytes: KB,
+    expectPaths: [],
+    routes: mix.routes,
+    attributes: mix.attributes,
+  };
 }
 
 /**
- * Met when the largest count sustains 90% of the 1-trigger maximum in a step at that very rate
- * (the ramps alone are ~15% apart near the knee); without that step, from the ramps.
+ * Ramp steps are ~15% apart near the knee, too coarse for a 10% bar, and one 3.5 s step on a
+ * shared machine passed 20,800 ev/s and failed 18,720 a minute later with the same 10,000
+ * triggers. So the bar is checked at one rate in rounds, next to 1 trigger at that same rate in
+ * the same minute, each on a fresh process (no step after an overloaded one).
  */
-export function bar(exports: Record<string, number>, largest: number, atBar?: BarStep): BarCheck[] {
+async function checkBar(ctx: Context, one: number, largest: number): Promise<BarRounds> {
+  const rate = Math.ceil((1 - BAR_COST) * one);
+  const rounds: { one: string[]; many: string[] }[] = [];
+  const stepAt = async (n: number, round: number): Promise<string[]> => {
+    const key = `indexed.${n}`;
+    const mix = triggerMix(
+      n,
+      false,
+      (k) => `/b4/check/${n}/${k}`,
+      (p) => ctx.sink.url(p),
+    );
+    return withSluice(ctx, "embedded", mix.pipeline, async (s) => {
+      const result = await rampStep(ctx, targetOf(ctx, key, n, false, s, mix), rate);
+      const reasons = verdict(result);
+      ctx.log(
+        stepLine(
+          `round ${round}, ${n} trigger${n === 1 ? "" : "s"} (90% of 1 trigger)`,
+          rate,
+          reasons,
+          result,
+        ),
+      );
+      return reasons;
+    });
+  };
+  for (let round = 1; round <= ctx.profile.b4.barRounds; round++) {
+    rounds.push({ one: await stepAt(1, round), many: await stepAt(largest, round) });
+  }
+  return { rate, rounds };
+}
+
+/**
+ * Met when the largest count sustains 90% of the 1-trigger maximum in most rounds of the check
+ * (see checkBar); without a check, from the ramps. The 1-trigger rounds are printed beside: when
+ * one trigger cannot hold that rate either, the minute was slower than the ramp's.
+ */
+export function bar(exports: Record<string, number>, largest: number, check?: BarRounds): BarCheck[] {
   const one = exports["indexed.1"];
   const many = exports[`indexed.${largest}`];
   if (largest < 10_000 || one === undefined) return [];
   const ramps = `ramps: ${(many ?? 0).toLocaleString("en-US")} vs ${one.toLocaleString("en-US")} ev/s (${Math.round((1 - (many ?? 0) / one) * 100)}% cost)`;
-  const step =
-    atBar === undefined
-      ? ""
-      : `; one step at 90% of 1 trigger, ${atBar.rate.toLocaleString("en-US")} ev/s: ${atBar.reasons.length === 0 ? "sustained" : `not sustained (${atBar.reasons.join("; ")})`}`;
-  return [
-    {
-      bar: "10,000 triggers cost ≤ 10% of throughput vs 1 trigger (exact/prefix mix)",
-      measured: ramps + step,
-      pass:
-        atBar === undefined ? many !== undefined && many >= (1 - BAR_COST) * one : atBar.reasons.length === 0,
-    },
-  ];
+  if (check === undefined || check.rounds.length === 0) {
+    return [{ bar: BAR_TEXT, measured: ramps, pass: many !== undefined && many >= (1 - BAR_COST) * one }];
+  }
+  const held = (pick: (r: BarRounds["rounds"][number]) => readonly string[]) =>
+    check.rounds.filter((r) => pick(r).length === 0).length;
+  const sustained = held((r) => r.many);
+  const failures = check.rounds.flatMap((r) => (r.many.length === 0 ? [] : [r.many.join("; ")]));
+  const measured =
+    `${ramps}; at 90% of 1 trigger, ${check.rate.toLocaleString("en-US")} ev/s: ${largest.toLocaleString("en-US")} triggers ` +
+    `sustained in ${sustained} of ${check.rounds.length} rounds (1 trigger: ${held((r) => r.one)} of ${check.rounds.length})` +
+    (failures.length === 0 ? "" : `; not sustained: ${failures.join(" | ")}`);
+  return [{ bar: BAR_TEXT, measured, pass: sustained * 2 > check.rounds.length }];
 }
+
+const BAR_TEXT = "10,000 triggers cost ≤ 10% of throughput vs 1 trigger (exact/prefix mix)";
