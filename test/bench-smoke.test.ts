@@ -361,6 +361,20 @@ describe("bench histogram and ramp", () => {
     assert.equal(b4Bar(exports, 10_000, check([]))[0]?.pass, true, "one round (quick profile)");
     assert.equal(b4Bar(exports, 10_000, check(slow))[0]?.pass, false);
     assert.equal(b4Bar(exports, 10_000, check([], slow))[0]?.pass, false, "a tie is not most");
+    // only rounds where 1 trigger held the rate count; when none did, the ramps decide
+    const paired = (...rounds: [readonly string[], readonly string[]][]) => ({
+      rate: 32_670,
+      rounds: rounds.map(([one, many]) => ({ one, many })),
+    });
+    const [onlyInformative] = b4Bar(exports, 10_000, paired([slow, slow], [[], []], [slow, slow]));
+    assert.equal(onlyInformative?.pass, true, "held in the one round where 1 trigger held it");
+    assert.match(onlyInformative?.measured ?? "", /of the 1 round\(s\) where 1 trigger held it, 1/);
+    assert.equal(b4Bar(exports, 10_000, paired([[], slow], [slow, []], [slow, slow]))[0]?.pass, false);
+    const [inconclusive] = b4Bar(exports, 10_000, paired([slow, slow], [slow, slow]));
+    assert.equal(inconclusive?.pass, false, "judged by the ramps: 30,200 < 90% of 36,300");
+    assert.match(inconclusive?.measured ?? "", /inconclusive, 1 trigger could not hold the rate either/);
+    const closeRamps = { "indexed.1": 36_300, "indexed.10000": 33_000 };
+    assert.equal(b4Bar(closeRamps, 10_000, paired([slow, slow]))[0]?.pass, true, "ramps within 10%");
     assert.deepEqual(b4Bar(exports, 1_000), [], "no bar below 10,000 triggers");
   });
 

@@ -255,9 +255,11 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
 }
 
 /**
- * Met when the largest count sustains 90% of the 1-trigger maximum in most rounds of the check
- * (see checkBar); without a check, from the ramps. The 1-trigger rounds are printed beside: when
- * one trigger cannot hold that rate either, the minute was slower than the ramp's.
+ * A paired check: only the rounds in which 1 trigger held the rate say anything about the cost of
+ * 10,000, and the bar is met when 10,000 triggers held it in most of those. When 1 trigger held it
+ * in no round, the machine was slower than during the ramp (one run: 45–56 µs of CPU per event at
+ * the check against 32–38 in the ramp) and the check is inconclusive: the ramps decide, and the
+ * line says so. Without a check, the ramps decide.
  */
 export function bar(exports: Record<string, number>, largest: number, check?: BarRounds): BarCheck[] {
   const one = exports["indexed.1"];
@@ -269,13 +271,28 @@ export function bar(exports: Record<string, number>, largest: number, check?: Ba
   }
   const held = (pick: (r: BarRounds["rounds"][number]) => readonly string[]) =>
     check.rounds.filter((r) => pick(r).length === 0).length;
-  const sustained = held((r) => r.many);
+  const informative = check.rounds.filter((r) => r.one.length === 0);
+  const sustained = informative.filter((r) => r.many.length === 0).length;
   const failures = check.rounds.flatMap((r) => (r.many.length === 0 ? [] : [r.many.join("; ")]));
+  const rounds =
+    `at 90% of 1 trigger, ${check.rate.toLocaleString("en-US")} ev/s: ${largest.toLocaleString("en-US")} triggers ` +
+    `sustained in ${held((r) => r.many)} of ${check.rounds.length} rounds (1 trigger: ${held((r) => r.one)} of ${check.rounds.length})`;
+  if (informative.length === 0) {
+    return [
+      {
+        bar: BAR_TEXT,
+        measured: `${ramps}; ${rounds}: inconclusive, 1 trigger could not hold the rate either, so judged by the ramps`,
+        pass: many !== undefined && many >= (1 - BAR_COST) * one,
+      },
+    ];
+  }
   const measured =
-    `${ramps}; at 90% of 1 trigger, ${check.rate.toLocaleString("en-US")} ev/s: ${largest.toLocaleString("en-US")} triggers ` +
-    `sustained in ${sustained} of ${check.rounds.length} rounds (1 trigger: ${held((r) => r.one)} of ${check.rounds.length})` +
+    `${ramps}; ${rounds}` +
+    (informative.length < check.rounds.length
+      ? `; of the ${informative.length} round(s) where 1 trigger held it, ${sustained}`
+      : "") +
     (failures.length === 0 ? "" : `; not sustained: ${failures.join(" | ")}`);
-  return [{ bar: BAR_TEXT, measured, pass: sustained * 2 > check.rounds.length }];
+  return [{ bar: BAR_TEXT, measured, pass: sustained * 2 > informative.length }];
 }
 
 const BAR_TEXT = "10,000 triggers cost ≤ 10% of throughput vs 1 trigger (exact/prefix mix)";
