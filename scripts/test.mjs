@@ -37,6 +37,9 @@ if (selected.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.SLUICE_TEST_CONCURRENCY ?? "3";
+// A test that waits on something that never comes fails after this long instead of holding the
+// run until CI's limit; the slowest test takes ~10 s.
+const timeout = process.env.SLUICE_TEST_TIMEOUT_MS ?? "120000";
 const result = spawnSync(
   process.execPath,
   [
@@ -45,6 +48,7 @@ const result = spawnSync(
     "tsx",
     "--test",
     `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeout}`,
     "--test-reporter=spec",
     ...selected,
   ],

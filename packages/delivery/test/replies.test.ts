@@ -180,6 +180,10 @@ describe("replies", () => {
   });
 
   it("the delivery is done only after onReply resolves, even past the attempt timeout", async () => {
+    // The reply must arrive within the attempt timeout, then onReply outlasts it. The timeout is
+    // generous so a loaded machine still gets the reply in time (a 20 ms one once did not, and the
+    // test then waited forever for an onReply that never came).
+    const timeoutMs = 250;
     sink.respond(always(200, "{}", binaryReply));
     let release!: () => void;
     let settled = false;
@@ -189,7 +193,7 @@ describe("replies", () => {
       .deliver({
         envelope: makeEnvelope(),
         url: sink.url,
-        policy: policy({ retry: 0, timeoutMs: 20 }),
+        policy: policy({ retry: 0, timeoutMs }),
         namespace: "ns",
         onReply: () => {
           entered();
@@ -200,8 +204,13 @@ describe("replies", () => {
         settled = true;
         return result;
       });
-    await inReply;
-    await new Promise((r) => setTimeout(r, 60));
+    await Promise.race([
+      inReply,
+      pending.then((result) => {
+        throw new Error(`the delivery ended before onReply was called: ${JSON.stringify(result)}`);
+      }),
+    ]);
+    await new Promise((r) => setTimeout(r, timeoutMs + 100));
     assert.equal(settled, false);
     release();
     assert.deepEqual(await pending, { outcome: "delivered", attempts: 1, status: 200, replied: true });
