@@ -185,7 +185,7 @@ describe("replies", () => {
     // test then waited forever for an onReply that never came).
     const timeoutMs = 250;
     sink.respond(always(200, "{}", binaryReply));
-    let release!: () => void;
+    let release: (() => void) | undefined;
     let settled = false;
     let entered!: () => void;
     const inReply = new Promise<void>((r) => (entered = r));
@@ -204,15 +204,19 @@ describe("replies", () => {
         settled = true;
         return result;
       });
-    await Promise.race([
-      inReply,
-      pending.then((result) => {
-        throw new Error(`the delivery ended before onReply was called: ${JSON.stringify(result)}`);
-      }),
-    ]);
-    await new Promise((r) => setTimeout(r, timeoutMs + 100));
-    assert.equal(settled, false);
-    release();
+    try {
+      await Promise.race([
+        inReply,
+        pending.then((result) => {
+          throw new Error(`the delivery ended before onReply was called: ${JSON.stringify(result)}`);
+        }),
+      ]);
+      await new Promise((r) => setTimeout(r, timeoutMs + 100));
+      assert.equal(settled, false);
+    } finally {
+      // Even when an assertion fails: a reply left pending would hold dispatcher.close() in after().
+      release?.();
+    }
     assert.deepEqual(await pending, { outcome: "delivered", attempts: 1, status: 200, replied: true });
   });
 
