@@ -32,6 +32,10 @@ export interface TriggerWorkerOptions {
 }
 
 const RELEASE_DELAY_MS = 1000;
+
+/** Why a worker's take() was aborted: the worker is stopping (shutdown, or its trigger removed). */
+const STOPPING = new Error("trigger worker stopping");
+
 /**
  * After this many deliveries in a row failed every attempt (the last one unreachable, timed out or
  * with a retryable status), the subscriber counts as failing and the trigger keeps only
@@ -102,7 +106,9 @@ export class TriggerWorker {
    * rest (left unacked: a durable broker hands them out again after a restart).
    */
   async stop(graceMs: number): Promise<void> {
-    this.#stopTaking.abort();
+    // A prepared reason: abort() without one builds a DOMException with a stack trace, ~30 µs,
+    // which is most of stopping 10,000 idle triggers. take() only looks at `aborted`.
+    this.#stopTaking.abort(STOPPING);
     this.#slotFreed?.();
     await this.#loop;
     if (this.#inFlight > 0) {
