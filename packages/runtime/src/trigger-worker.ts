@@ -106,8 +106,8 @@ export class TriggerWorker {
    * rest (left unacked: a durable broker hands them out again after a restart).
    */
   async stop(graceMs: number): Promise<void> {
-    // A prepared reason: abort() without one builds a DOMException with a stack trace, ~30 µs,
-    // which is most of stopping 10,000 idle triggers. take() only looks at `aborted`.
+    // A prepared reason: abort() without one builds a DOMException with a stack trace per worker,
+    // a third of the time it takes to stop 10,000 idle triggers. take() only looks at `aborted`.
     this.#stopTaking.abort(STOPPING);
     this.#slotFreed?.();
     await this.#loop;
