@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { latencyChart } from "./lib/chart.js";
+import { exportedFigure } from "./lib/hints.js";
 import { cpuShare, cpuTicks, machineInfo } from "./lib/machine.js";
 import type { ResultsFile, ScenarioReport } from "./lib/model.js";
 import { CLI, REPO_ROOT, type SinkHandle, startSink } from "./lib/processes.js";
@@ -147,9 +148,7 @@ async function main(): Promise<void> {
       sink,
       workDir,
       log,
-      exported: (scenario, name) =>
-        reports.find((r) => r.id === scenario)?.exports[name] ??
-        previous?.scenarios.find((r) => r.id === scenario)?.exports[name],
+      exported: (scenario, name) => exportedFigure(reports, previous, scenario, name),
       sluiceNodeArgs: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
       budget,
     };

@@ -7,10 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { request } from "undici";
+import { exportedFigure, speedFactor } from "../bench/lib/hints.js";
 import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { commitStats } from "../bench/lib/metrics.js";
+import type { ResultsFile, ScenarioReport } from "../bench/lib/model.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
@@ -231,6 +233,35 @@ describe("bench histogram and ramp", () => {
     assert.match(verdict({ ...fakeStep(1000, 20), backlogGrowing: true }).join(), /backlog growing/);
     assert.match(verdict({ ...fakeStep(1000, 20), accepted: 900 }).join(), /accepted 900\/1000/);
     assert.match(verdict({ ...fakeStep(1000, 20), statuses: { 202: 990, 429: 10 } }).join(), /10 × 429/);
+  });
+
+  it("ramp hints from the last results file are scaled to this machine once B0 has measured it", () => {
+    const report = (id: string, exports: Record<string, number>) =>
+      ({ id, exports }) as unknown as ScenarioReport;
+    const previous = {
+      scenarios: [
+        report("B0", { "nullBroker.1024": 12_000, "direct.1024": 30_000 }),
+        report("B1", { "embedded.1024": 15_000 }),
+      ],
+    } as unknown as ResultsFile;
+    // Before B0 has run here, the old figure as it was.
+    assert.equal(exportedFigure([], previous, "B1", "embedded.1024"), 15_000);
+    // B0 found this machine at three quarters of the last one: hints follow, B0's own do not.
+    const b0 = report("B0", { "nullBroker.1024": 9_000 });
+    assert.equal(speedFactor([b0], previous), 0.75);
+    assert.equal(exportedFigure([b0], previous, "B1", "embedded.1024"), 11_250);
+    assert.equal(exportedFigure([b0], previous, "B0", "direct.1024"), 30_000);
+    // A figure of this run wins; a missing one stays missing.
+    assert.equal(
+      exportedFigure([b0, report("B1", { "embedded.1024": 5_700 })], previous, "B1", "embedded.1024"),
+      5_700,
+    );
+    assert.equal(exportedFigure([b0], previous, "B4", "indexed.1"), undefined);
+    assert.equal(exportedFigure([b0], undefined, "B1", "embedded.1024"), undefined);
+    // Bounded, and neutral without a reference on either side.
+    assert.equal(speedFactor([report("B0", { "nullBroker.1024": 100 })], previous), 0.25);
+    assert.equal(speedFactor([report("B0", { "nullBroker.1024": 1e6 })], previous), 4);
+    assert.equal(speedFactor([report("B0", {})], previous), 1);
   });
 
   it("a step is run again when other work or the hypervisor (steal) took more than the profile allows", () => {

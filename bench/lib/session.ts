@@ -21,7 +21,10 @@ export interface Context {
   /** Temporary root for manifests and data dirs (removed at the end). */
   readonly workDir: string;
   log(line: string): void;
-  /** A figure exported by an earlier scenario of this run, or else of the latest results file. */
+  /**
+   * A figure exported by an earlier scenario of this run, or else of the latest results file (then
+   * scaled to this machine once B0 has run: lib/hints.ts).
+   */
   exported(scenario: string, name: string): number | undefined;
   /** Extra node flags for every `sluice run` (e.g. --cpu-prof). */
   readonly sluiceNodeArgs: readonly string[];
