@@ -18,17 +18,25 @@ export function exportedFigure(
   scenario: string,
   name: string,
 ): number | undefined {
-  const own = reports.find((r) => r.id === scenario)?.exports[name];
+  const own = exportOf(reports, scenario, name);
   if (own !== undefined) return own;
-  const old = previous?.scenarios.find((r) => r.id === scenario)?.exports[name];
+  const old = exportOf(previous?.scenarios, scenario, name);
   if (old === undefined || scenario === REFERENCE.scenario) return old;
   return old * speedFactor(reports, previous);
 }
 
 /** This run's reference figure over the previous run's, within [1/4, 4]; 1 when either is missing. */
 export function speedFactor(reports: readonly ScenarioReport[], previous: ResultsFile | undefined): number {
-  const now = reports.find((r) => r.id === REFERENCE.scenario)?.exports[REFERENCE.name];
-  const then = previous?.scenarios.find((r) => r.id === REFERENCE.scenario)?.exports[REFERENCE.name];
+  const now = exportOf(reports, REFERENCE.scenario, REFERENCE.name);
+  const then = exportOf(previous?.scenarios, REFERENCE.scenario, REFERENCE.name);
   if (now === undefined || then === undefined || now <= 0 || then <= 0) return 1;
   return Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, now / then));
+}
+
+function exportOf(
+  reports: readonly ScenarioReport[] | undefined,
+  scenario: string,
+  name: string,
+): number | undefined {
+  return reports?.find((r) => r.id === scenario)?.exports[name];
 }
