@@ -4,7 +4,10 @@
  * regenerates the results part of docs/benchmarks.md and docs/benchmarks-latency.svg.
  *
  *   node --conditions=development --import tsx bench/run.ts [--profile full|quick] [--only B1,B3]
- *        [--cpu-prof] [--doc | --no-doc] [--report results.json]
+ *        [--budget SECONDS] [--cpu-prof] [--doc | --no-doc] [--report results.json]
+ *
+ * --budget replaces the profile's time budget (full: 19 min); scenarios behind schedule shorten
+ * their ramps and rounds to keep it (lib/pace.ts).
  *
  * Needs the built CLI (npm run build) and a quiet machine. Every load targets 127.0.0.1.
  */
@@ -25,6 +28,7 @@ import { latencyChart } from "./lib/chart.js";
 import { exportedFigure } from "./lib/hints.js";
 import { cpuShare, cpuTicks, machineInfo } from "./lib/machine.js";
 import type { ResultsFile, ScenarioReport } from "./lib/model.js";
+import { Pace } from "./lib/pace.js";
 import { CLI, REPO_ROOT, type SinkHandle, startSink } from "./lib/processes.js";
 import { PROFILES, type Profile } from "./lib/profile.js";
 import { allBars, renderResults, updateDoc } from "./lib/report.js";
@@ -39,6 +43,7 @@ const { values } = parseArgs({
   options: {
     profile: { type: "string", default: "full" },
     only: { type: "string" },
+    budget: { type: "string" },
     "cpu-prof": { type: "boolean", default: false },
     doc: { type: "boolean" },
     "no-doc": { type: "boolean" },
@@ -90,12 +95,18 @@ function writeDoc(results: ResultsFile): void {
 
 async function runScenario(scenario: Scenario, ctx: Context): Promise<ScenarioReport> {
   const started = Date.now();
-  log(`${scenario.id} ${scenario.title}`);
+  ctx.pace.start(scenario.id);
+  log(`${scenario.id} ${scenario.title} (${Math.round(ctx.pace.leftMs() / 1000)} s planned)`);
   try {
     const out = await scenario.run(ctx);
     const durationS = Math.round((Date.now() - started) / 100) / 10;
     log(`${scenario.id} done in ${durationS} s`);
-    return { id: scenario.id, title: scenario.title, durationS, ...out };
+    const cuts = ctx.pace.takeCuts();
+    const notes =
+      cuts.length === 0
+        ? out.notes
+        : [...out.notes, `Shortened to keep the run within its time budget: ${cuts.join("; ")}.`];
+    return { id: scenario.id, title: scenario.title, durationS, ...out, notes };
   } catch (error) {
     // one broken scenario must not cost the others' figures; the failure is reported
     log(`${scenario.id} FAILED: ${(error as Error).stack ?? error}`);
@@ -111,6 +122,13 @@ async function runScenario(scenario: Scenario, ctx: Context): Promise<ScenarioRe
       exports: {},
     };
   }
+}
+
+function seconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`--budget must be a number of seconds, got ${JSON.stringify(text)}`);
+  return n;
 }
 
 function selectScenarios(profile: Profile, only: string | undefined): readonly Scenario[] {
@@ -141,6 +159,12 @@ async function main(): Promise<void> {
   if (values["cpu-prof"]) mkdirSync(profDir, { recursive: true });
   let sink: SinkHandle | undefined;
   const budget = { quietMs: profile.quietBudgetMs, reruns: profile.maxReruns };
+  const plan =
+    values.budget === undefined ? profile.plan : { ...profile.plan, budgetMs: seconds(values.budget) * 1000 };
+  const pace = new Pace(
+    plan,
+    scenarios.map((s) => s.id),
+  );
   try {
     sink = await startSink();
     const ctx: Context = {
@@ -151,6 +175,7 @@ async function main(): Promise<void> {
       exported: (scenario, name) => exportedFigure(reports, previous, scenario, name),
       sluiceNodeArgs: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
       budget,
+      pace,
     };
     log(`profile ${profile.name}: ${scenarios.map((s) => s.id).join(", ")}`);
     for (const scenario of scenarios) reports.push(await runScenario(scenario, ctx));
@@ -167,6 +192,7 @@ async function main(): Promise<void> {
     commit: gitCommit(),
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    budgetS: Math.round(pace.budgetMs / 1000),
     noise: {
       quietWaitS: Math.round((profile.quietBudgetMs - budget.quietMs) / 1000),
       reruns: profile.maxReruns - budget.reruns,

@@ -13,6 +13,7 @@ import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { commitStats } from "../bench/lib/metrics.js";
 import type { ResultsFile, ScenarioReport } from "../bench/lib/model.js";
+import { Pace } from "../bench/lib/pace.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
@@ -224,6 +225,73 @@ describe("bench histogram and ramp", () => {
       (rate) => ({ ...fakeStep(rate, rate <= 1_000 ? 20 : 900), acceptedRate: 10, deliveredRate: 10 }),
     );
     assert.equal(tried[1], 2_000, tried.join(", "));
+  });
+
+  it("a ramp out of time stops before its next step and says so; one that converged does not", async () => {
+    let steps = 0;
+    const cut = await ramp({
+      startRate: 1000,
+      growth: 2,
+      maxSteps: 10,
+      resolution: 1.05,
+      ...RAMP_BOUNDS,
+      budgetMs: 1_000,
+      step: async (rate) => {
+        steps += 1;
+        // the second step ends past the budget, whatever the machine's load did to the first
+        if (steps === 2) await new Promise((resolve) => setTimeout(resolve, 1_100));
+        return fakeStep(rate, rate <= 5_300 ? 20 : 300);
+      },
+    });
+    assert.equal(cut.outOfTime, true);
+    assert.equal(steps, 2, "the step that would start after the budget never starts");
+    assert.equal(cut.maxRate, 2000);
+    const { result } = await rampTried(
+      { startRate: 1000, growth: 2, maxSteps: 10, resolution: 1.1 },
+      (rate) => fakeStep(rate, rate <= 5_300 ? 20 : 300),
+    );
+    assert.equal(result.outOfTime, false);
+  });
+
+  it("the run's pace: on time nothing is shortened; behind, scenarios shrink by the share behind, within bounds", () => {
+    let now = 0;
+    const plan = { budgetMs: 1_000_000, scenarioMs: { A: 400_000, B: 300_000, C: 200_000 } };
+    const pace = new Pace(plan, ["A", "B", "C"], () => now);
+    pace.start("A");
+    // ahead of plan (900 s planned in 1,000 s): A gets its plan and a little more
+    assert.equal(Math.round(pace.leftMs()), Math.round(400_000 * (1_000_000 / 900_000)));
+    // a ramp with two more after it keeps their least and gets at most the profile's budget
+    assert.equal(pace.partMs(2, 15_000, 60_000), 60_000);
+    now = 420_000;
+    assert.equal(pace.partMs(2, 15_000, 60_000), 15_000, "over its time: the least a ramp gets");
+    now = 600_000; // A overran by 200 s: B and C planned 500 s, 400 s are left
+    pace.start("B");
+    assert.equal(pace.leftMs(), 300_000 * 0.8);
+    assert.equal(pace.partMs(1, 15_000, 60_000), 60_000);
+    now += 200_000;
+    assert.equal(pace.partMs(1, 15_000, 60_000, 10_000), 15_000);
+    assert.equal(pace.anotherRound(1, 2, 30_000), true, "fewer than the least rounds: always another");
+    assert.equal(pace.anotherRound(2, 2, 30_000), true, "40 s left holds another 30 s round");
+    assert.equal(pace.anotherRound(2, 2, 30_000, 20_000), false, "not with 20 s kept for what follows");
+    now = 1_100_000; // past the run's budget: C still gets the least share of its plan
+    pace.start("C");
+    assert.equal(pace.leftMs(), 200_000 * 0.4);
+    pace.cut("one ramp");
+    assert.deepEqual(pace.takeCuts(), ["one ramp"]);
+    assert.deepEqual(pace.takeCuts(), []);
+  });
+
+  it("every scenario a profile runs has a planned time, and the plans fit the profile's budget", () => {
+    for (const profile of Object.values(PROFILES)) {
+      const planned = profile.scenarios.map((id) => profile.plan.scenarioMs[id]);
+      assert.ok(
+        planned.every((ms) => ms !== undefined && ms > 0),
+        `${profile.name}: ${JSON.stringify(profile.plan)}`,
+      );
+      const sum = planned.reduce((a, b) => (a ?? 0) + (b ?? 0), 0) ?? 0;
+      assert.ok(sum <= profile.plan.budgetMs, `${profile.name}: ${sum} planned > ${profile.plan.budgetMs}`);
+    }
+    assert.ok(PROFILES.full.plan.budgetMs < 20 * 60_000 && PROFILES.quick.plan.budgetMs < 3 * 60_000);
   });
 
   it("a step is sustainable only with p99 in bounds, nothing refused, no growing backlog and nothing lost", () => {

@@ -46,6 +46,8 @@ export interface ResultsFile {
   readonly commit: string;
   readonly startedAt: string;
   readonly durationS: number;
+  /** The time budget the run planned to (absent in files from before it had one). */
+  readonly budgetS?: number;
   /** What the run spent waiting for a quiet machine, and how many disturbed steps it ran again. */
   readonly noise: { readonly quietWaitS: number; readonly reruns: number };
   readonly scenarios: readonly ScenarioReport[];

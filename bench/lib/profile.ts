@@ -1,3 +1,5 @@
+import type { PacePlan } from "./pace.js";
+
 /** How long each kind of step runs, and which variants a profile covers. */
 export interface Profile {
   readonly name: "full" | "quick";
@@ -16,12 +18,16 @@ export interface Profile {
   readonly rerunStealPct: number;
   /** At most this many re-runs per run. */
   readonly maxReruns: number;
+  /** The run's wall-clock budget and each scenario's planned time (lib/pace.ts). */
+  readonly plan: PacePlan;
   readonly ramp: {
     readonly warmupMs: number;
     readonly durationMs: number;
     readonly maxSteps: number;
     readonly resolution: number;
     readonly budgetMs: number;
+    /** The least a ramp gets when the run is behind schedule (two or three steps). */
+    readonly minBudgetMs: number;
   };
   /** Fixed-rate latency steps (B2, B5): longer, so p99.9 means something. */
   readonly fixed: { readonly warmupMs: number; readonly durationMs: number };
@@ -44,12 +50,13 @@ export interface Profile {
   readonly b1: { readonly storages: readonly Storage[]; readonly payloads: readonly number[] };
   /**
    * halfOfB1: also measure at 50% of B1's maximum, next to 1,000 ev/s. At 1,000 ev/s every target
-   * runs `rounds` interleaved rounds of `roundMs`, pooled.
+   * runs `rounds` interleaved rounds of `roundMs`, pooled (at least `minRounds` when behind schedule).
    */
   readonly b2: {
     readonly storages: readonly Storage[];
     readonly halfOfB1: boolean;
     readonly rounds: number;
+    readonly minRounds: number;
     readonly roundMs: number;
   };
   readonly b3: { readonly fanOuts: readonly number[] };
@@ -57,11 +64,17 @@ export interface Profile {
    * B4: trigger counts, the CESQL variant, and the interleaved rounds (1 trigger, then the largest
    * count, each on a fresh process) of the bar's check at 90% of the 1-trigger maximum.
    */
-  readonly b4: { readonly counts: readonly number[]; readonly cesql: boolean; readonly barRounds: number };
-  /** B5: modes besides the reference, interleaved rounds, and each run's measured time. */
+  readonly b4: {
+    readonly counts: readonly number[];
+    readonly cesql: boolean;
+    readonly barRounds: number;
+    readonly minBarRounds: number;
+  };
+  /** B5: modes besides the reference, interleaved rounds (at least `minRounds`), each run's measured time. */
   readonly b5: {
     readonly modes: readonly ("500" | "hang")[];
     readonly rounds: number;
+    readonly minRounds: number;
     readonly durationMs: number;
   };
 }
@@ -79,16 +92,37 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     rerunForeignPct: 20,
     rerunStealPct: 5,
     maxReruns: 8,
-    ramp: { warmupMs: 1500, durationMs: 3500, maxSteps: 6, resolution: 1.15, budgetMs: 60_000 },
+    // 19 minutes, so the last step that starts in time still ends within 20
+    plan: {
+      budgetMs: 1_140_000,
+      scenarioMs: {
+        B0: 160_000,
+        B1: 180_000,
+        B2: 165_000,
+        B3: 165_000,
+        B4: 175_000,
+        B5: 145_000,
+        B6: 50_000,
+        B7: 60_000,
+      },
+    },
+    ramp: {
+      warmupMs: 1500,
+      durationMs: 3500,
+      maxSteps: 6,
+      resolution: 1.15,
+      budgetMs: 60_000,
+      minBudgetMs: 15_000,
+    },
     fixed: { warmupMs: 2000, durationMs: 8000 },
     backlog: { beforeMs: 5000, downMs: 20_000, afterMs: 20_000 },
     overload: { beforeMs: 5000, referenceMs: 15_000, overloadMs: 20_000, afterMs: 15_000 },
     b0: { payloads: [100, KB, 64 * KB], direct: true, nullIngress: true },
     b1: { storages: ["memory", "embedded"], payloads: [100, KB, 64 * KB] },
-    b2: { storages: ["embedded", "memory"], halfOfB1: true, rounds: 3, roundMs: 5000 },
+    b2: { storages: ["embedded", "memory"], halfOfB1: true, rounds: 3, minRounds: 2, roundMs: 5000 },
     b3: { fanOuts: [1, 10, 50] },
-    b4: { counts: [1, 100, 1000, 10_000], cesql: true, barRounds: 3 },
-    b5: { modes: ["500", "hang"], rounds: 5, durationMs: 6000 },
+    b4: { counts: [1, 100, 1000, 10_000], cesql: true, barRounds: 3, minBarRounds: 2 },
+    b5: { modes: ["500", "hang"], rounds: 5, minRounds: 3, durationMs: 6000 },
   },
   quick: {
     name: "quick",
@@ -99,16 +133,27 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     rerunForeignPct: 30,
     rerunStealPct: 10,
     maxReruns: 2,
-    ramp: { warmupMs: 1000, durationMs: 2500, maxSteps: 4, resolution: 1.25, budgetMs: 25_000 },
+    plan: {
+      budgetMs: 165_000,
+      scenarioMs: { B0: 20_000, B1: 30_000, B2: 22_000, B4: 50_000, B5: 16_000, B7: 22_000 },
+    },
+    ramp: {
+      warmupMs: 1000,
+      durationMs: 2500,
+      maxSteps: 4,
+      resolution: 1.25,
+      budgetMs: 25_000,
+      minBudgetMs: 8_000,
+    },
     fixed: { warmupMs: 1000, durationMs: 5000 },
     backlog: { beforeMs: 2000, downMs: 5000, afterMs: 5000 },
     overload: { beforeMs: 2000, referenceMs: 5000, overloadMs: 5000, afterMs: 5000 },
     b0: { payloads: [KB], direct: false, nullIngress: false },
     b1: { storages: ["embedded"], payloads: [KB] },
-    b2: { storages: ["embedded"], halfOfB1: false, rounds: 1, roundMs: 5000 },
+    b2: { storages: ["embedded"], halfOfB1: false, rounds: 1, minRounds: 1, roundMs: 5000 },
     b3: { fanOuts: [10] },
-    b4: { counts: [1, 10_000], cesql: false, barRounds: 1 },
-    b5: { modes: ["500"], rounds: 1, durationMs: 5000 },
+    b4: { counts: [1, 10_000], cesql: false, barRounds: 1, minBarRounds: 1 },
+    b5: { modes: ["500"], rounds: 1, minRounds: 1, durationMs: 5000 },
   },
 };
 

@@ -37,6 +37,8 @@ export interface RampResult {
   /** The step at `maxRate`. */
   readonly best: StepResult | undefined;
   readonly steps: readonly RampStep[];
+  /** The budget ran out before the search was done (the maximum is then a coarser bracket). */
+  readonly outOfTime: boolean;
 }
 
 export interface RampOptions {
@@ -70,7 +72,9 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
   let bracketed = 0;
   let growth = options.growth;
   let rate = clamp(options.startRate, options);
-  while (bracketed < options.maxSteps && Date.now() < deadline) {
+  let done = false;
+  while (bracketed < options.maxSteps && !done) {
+    if (Date.now() >= deadline) return { maxRate: lo?.rate, best: lo?.result, steps, outOfTime: true };
     const result = await options.step(rate);
     const reasons = verdict(result, options.slo);
     const step: RampStep = { rate, pass: reasons.length === 0, reasons, result };
@@ -83,10 +87,10 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
     let next = nextRate(lo?.rate, hi, growth, options);
     if (next !== undefined && lo === undefined && !step.pass)
       next = towardsHandled(next, rate, result, options);
-    if (next === undefined) break;
-    rate = next;
+    if (next === undefined) done = true;
+    else rate = next;
   }
-  return { maxRate: lo?.rate, best: lo?.result, steps };
+  return { maxRate: lo?.rate, best: lo?.result, steps, outOfTime: false };
 }
 
 function nextRate(

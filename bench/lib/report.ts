@@ -12,7 +12,7 @@ export function renderResults(results: ResultsFile, chartFile: string | undefine
     "",
     `Profile \`${results.profile}\`${results.only ? ` (only ${results.only.join(", ")})` : ""}, ` +
       `${results.startedAt.slice(0, 16).replace("T", " ")} UTC, commit \`${results.commit}\`, ` +
-      `${Math.round(results.durationS)} s in all.`,
+      `${Math.round(results.durationS)} s in all${results.budgetS === undefined ? "" : ` (budget ${results.budgetS} s)`}.`,
     "",
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GiB, ${m.platform}, Node ${m.node}. ` +
       `Whole-run CPU: ${fmt(m.busyPct)}% busy, ${fmt(m.stealPct)}% stolen by the hypervisor. ` +

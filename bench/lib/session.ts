@@ -5,6 +5,7 @@ import type { CpuShare } from "./machine.js";
 import { type PipelineSpec, writePipeline } from "./manifests.js";
 import { runStep, type Step, type StepResult } from "./measure.js";
 import type { ScenarioReport, Series } from "./model.js";
+import type { Pace } from "./pace.js";
 import {
   type BaselineKind,
   type ProcessHandle,
@@ -30,6 +31,8 @@ export interface Context {
   readonly sluiceNodeArgs: readonly string[];
   /** What is left of the run's quiet-machine waiting and re-runs (spent by `measureStep`). */
   readonly budget: { quietMs: number; reruns: number };
+  /** The run's time plan: how long the current scenario's ramps and rounds may take. */
+  readonly pace: Pace;
 }
 
 export type ScenarioOutput = Omit<ScenarioReport, "id" | "title" | "durationS">;
@@ -97,6 +100,9 @@ export interface RampTarget {
   readonly attributes?: (seq: number) => Readonly<Record<string, string>>;
   readonly maxSteps?: number;
   readonly maxRate?: number;
+  /** Ramps of the scenario still to run after this one, and time to keep for its other parts. */
+  readonly rampsAfter?: number;
+  readonly reserveMs?: number;
 }
 
 /**
@@ -154,9 +160,10 @@ export function disturbedBy(
 }
 
 /** B1-style maximum sustainable throughput search against one target, logged step by step. */
-export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
+export async function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
   const p = ctx.profile.ramp;
-  return ramp({
+  const budgetMs = ctx.pace.partMs(t.rampsAfter ?? 0, p.minBudgetMs, p.budgetMs, t.reserveMs ?? 0);
+  const r = await ramp({
     // with a hint from the last run, a few small steps around it find the knee again
     startRate: t.hint === undefined ? t.startRate : t.hint * 0.9,
     growth: t.hint === undefined ? 2 : 1.3,
@@ -164,10 +171,52 @@ export function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
     maxRate: t.maxRate ?? 40_000,
     maxSteps: t.maxSteps ?? p.maxSteps,
     resolution: p.resolution,
-    budgetMs: p.budgetMs,
+    budgetMs,
     step: (rate) => rampStep(ctx, t, rate),
     onStep: (s) => ctx.log(stepLine(t.label, s.rate, s.reasons, s.result)),
   });
+  if (r.outOfTime) {
+    const fail = r.steps.filter((s) => !s.pass && s.rate > (r.maxRate ?? 0)).map((s) => s.rate);
+    const bracket = fail.length === 0 ? "no step above it failed" : `lowest fail ${Math.min(...fail)}`;
+    const line = `${t.label}: ramp stopped by its ${Math.round(budgetMs / 1000)} s budget after ${r.steps.length} steps (max ${r.maxRate ?? "none"}, ${bracket})`;
+    ctx.log(`    (${line})`);
+    ctx.pace.cut(line);
+  }
+  return r;
+}
+
+export interface RoundLimits {
+  readonly max: number;
+  readonly min: number;
+  /** Time to keep for what the scenario does after its rounds. */
+  readonly reserveMs?: number;
+}
+
+/**
+ * Runs `round` for rounds 1 to `max`; fewer when the run is behind schedule (lib/pace.ts), but never
+ * fewer than `min`: another starts only while one as long as the longest so far, and `reserveMs`
+ * for the rest of the scenario, still fit. Returns how many ran.
+ */
+export async function inRounds(
+  ctx: Context,
+  what: string,
+  limits: RoundLimits,
+  round: (n: number) => Promise<void>,
+): Promise<number> {
+  let done = 0;
+  let longest = 0;
+  while (done < limits.max && ctx.pace.anotherRound(done, limits.min, longest, limits.reserveMs)) {
+    const started = Date.now();
+    await round(done + 1);
+    done += 1;
+    longest = Math.max(longest, Date.now() - started);
+  }
+  if (done < limits.max) {
+    const line = `${what}: ${done} of ${limits.max} rounds, to keep the run's time`;
+    ctx.log(`    (${line})`);
+    ctx.pace.cut(line);
+  }
+  return done;
 }
 
 /** One step of a ramp at `rate`, as the ramp measures it (also for checking a bar at one rate). */

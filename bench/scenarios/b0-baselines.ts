@@ -32,10 +32,13 @@ export const b0: Scenario = {
       figures.push(maxFigure(variant, r));
     };
     const sinkUrl = ctx.sink.url(PATH);
+    const b0 = ctx.profile.b0;
+    let rampsAfter = Number(b0.direct) + Number(b0.nullIngress) + b0.payloads.length;
     if (ctx.profile.b0.direct) {
       const r = await rampTarget(ctx, {
         label: "direct sink 1 KB",
         url: sinkUrl,
+        rampsAfter: --rampsAfter,
         hint: ctx.exported("B0", "direct.1024"),
         startRate: 4000,
         payloadBytes: KB,
@@ -49,6 +52,7 @@ export const b0: Scenario = {
         rampTarget(ctx, {
           label: "null ingress 1 KB",
           url: b.url,
+          rampsAfter: --rampsAfter,
           process: b,
           hint: ctx.exported("B0", "nullIngress.1024"),
           startRate: 4000,
@@ -63,6 +67,7 @@ export const b0: Scenario = {
         rampTarget(ctx, {
           label: `null broker ${payloadLabel(bytes)}`,
           url: b.url,
+          rampsAfter: --rampsAfter,
           process: b,
           hint: ctx.exported("B0", `nullBroker.${bytes}`),
           startRate: bytes > 8 * KB ? 1000 : 3000,

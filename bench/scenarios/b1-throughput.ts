@@ -31,6 +31,7 @@ export const b1: Scenario = {
     const exports: Record<string, number> = {};
     const details: Record<string, object> = {};
     const ramps: RampResult[] = [];
+    let rampsAfter = ctx.profile.b1.storages.length * ctx.profile.b1.payloads.length;
     for (const storage of ctx.profile.b1.storages) {
       for (const bytes of ctx.profile.b1.payloads) {
         const key = `${storage}.${bytes}`;
@@ -39,6 +40,7 @@ export const b1: Scenario = {
           rampTarget(ctx, {
             label: `${storage} ${payloadLabel(bytes)}`,
             url: sluice.url,
+            rampsAfter: --rampsAfter,
             process: sluice,
             hint: ctx.exported("B1", key),
             startRate: (baseline ?? 4000) * (bytes > 8 * KB ? 0.5 : 0.6),

@@ -7,6 +7,7 @@ import {
   type Context,
   compactRamp,
   disturbance,
+  inRounds,
   type RampTarget,
   rampStep,
   rampTarget,
@@ -20,6 +21,8 @@ import {
 /** One offered event in this many matches a trigger ("1% matching"). */
 const MATCH_EVERY = 100;
 const BAR_COST = 0.1;
+/** One round of the bar's check: a step on a fresh 1-trigger and a fresh 10,000-trigger process. */
+const BAR_ROUND_MS = 20_000;
 
 type Kind = "exact" | "prefix" | "multi" | "cesql";
 
@@ -120,6 +123,8 @@ export const b4: Scenario = {
     let one: number | undefined;
     let check: BarRounds | undefined;
     const ramps: RampResult[] = [];
+    let rampsAfter = variants.length;
+    const checkReserveMs = largest >= 10_000 ? ctx.profile.b4.minBarRounds * BAR_ROUND_MS : 0;
     for (const { n, cesql } of variants) {
       const key = `${cesql ? "cesql" : "indexed"}.${n}`;
       const mix = triggerMix(
@@ -134,7 +139,11 @@ export const b4: Scenario = {
         idleRssMb,
       } = await withSluice(ctx, "embedded", mix.pipeline, async (s) => {
         const idle = s.sample().rssMb;
-        const ramp = await rampTarget(ctx, targetOf(ctx, key, n, cesql, s, mix));
+        const ramp = await rampTarget(ctx, {
+          ...targetOf(ctx, key, n, cesql, s, mix),
+          rampsAfter: --rampsAfter,
+          reserveMs: check === undefined ? checkReserveMs : 0,
+        });
         return { ramp, startupMs: s.startupMs, idleRssMb: idle };
       });
       ramps.push(r);
@@ -248,9 +257,11 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
       return reasons;
     });
   };
-  for (let round = 1; round <= ctx.profile.b4.barRounds; round++) {
+  const { barRounds, minBarRounds, cesql } = ctx.profile.b4;
+  const limits = { max: barRounds, min: minBarRounds, reserveMs: cesql ? ctx.profile.ramp.minBudgetMs : 0 };
+  await inRounds(ctx, "the bar's check", limits, async (round) => {
     rounds.push({ one: await stepAt(1, round), many: await stepAt(largest, round) });
-  }
+  });
   return { rate, rounds };
 }
 

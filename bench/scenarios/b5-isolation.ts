@@ -10,6 +10,7 @@ import {
   type Context,
   compact,
   disturbance,
+  inRounds,
   measureStep,
   type Scenario,
   type ScenarioOutput,
@@ -65,7 +66,8 @@ export const b5: Scenario = {
     const rate = isolationRate(ctx.exported("B1", `embedded.${KB}`));
     const modes = ["none", ...ctx.profile.b5.modes] as const;
     const runs = new Map<Mode, Run[]>(modes.map((mode) => [mode, []]));
-    for (let round = 1; round <= ctx.profile.b5.rounds; round++) {
+    const { rounds, minRounds } = ctx.profile.b5;
+    const ran = await inRounds(ctx, "B5", { max: rounds, min: minRounds }, async (round) => {
       for (const mode of modes) {
         if (mode !== "none") await ctx.sink.mode(FAILING, mode);
         let run: Run;
@@ -77,7 +79,7 @@ export const b5: Scenario = {
         runs.get(mode)?.push(run);
         ctx.log(`  round ${round}, failing sink: ${mode}: ${brief(run.result)}`);
       }
-    }
+    });
     const summaries = modes.map((mode) => summarize(mode, runs.get(mode) ?? []));
     const reference = summaries[0] as ModeSummary;
     const figures: Figure[] = [];
@@ -116,9 +118,9 @@ export const b5: Scenario = {
         `Load ${rate} ev/s (1,000, or an eighth of B1's maximum where that is less), two triggers on every event. ` +
           "Delivery for both triggers: retry 2, exponential from PT0.1S, timeout PT1S; no dead-letter sink, so " +
           "the failing trigger's events end in the broker's dead-letter store.",
-        ...(ctx.profile.b5.rounds > 1
+        ...(ran > 1
           ? [
-              `Modes ran in ${ctx.profile.b5.rounds} interleaved rounds, each on a fresh \`sluice run\`; a figure is the median of its rounds' p99s (single p99s vary by about ±30% between runs here).`,
+              `Modes ran in ${ran} interleaved rounds, each on a fresh \`sluice run\`; a figure is the median of its rounds' p99s (single p99s vary by about ±30% between runs here).`,
             ]
           : []),
       ],
