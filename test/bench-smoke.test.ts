@@ -13,7 +13,7 @@ import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
 import { commitStats } from "../bench/lib/metrics.js";
 import type { ResultsFile, ScenarioReport } from "../bench/lib/model.js";
-import { Pace } from "../bench/lib/pace.js";
+import { Pace, parts } from "../bench/lib/pace.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
@@ -260,16 +260,25 @@ describe("bench histogram and ramp", () => {
     pace.start("A");
     // ahead of plan (900 s planned in 1,000 s): A gets its plan and a little more
     assert.equal(Math.round(pace.leftMs()), Math.round(400_000 * (1_000_000 / 900_000)));
-    // a ramp with two more after it keeps their least and gets at most the profile's budget
-    assert.equal(pace.partMs(2, 15_000, 60_000), 60_000);
+    // three ramps: a bar is read from the second
+    const part = parts([false, true, false]);
+    const [first, forBar, last] = [part(), part(), part()];
+    assert.deepEqual(first, { forBar: false, barAfter: 1, otherAfter: 1 });
+    assert.deepEqual(part(), { forBar: false, barAfter: 0, otherAfter: 0 }, "past the last: a lone part");
+    // on time, each gets the profile's budget
+    assert.equal(pace.partMs(first, 15_000, 60_000), 60_000);
+    now = 350_000; // 94 s left: the bar's ramp keeps its 60 s and the last ramp its 15 s
+    assert.equal(Math.round(pace.partMs(first, 15_000, 60_000)), 94_444 - 75_000);
     now = 420_000;
-    assert.equal(pace.partMs(2, 15_000, 60_000), 15_000, "over its time: the least a ramp gets");
+    assert.equal(pace.partMs(first, 15_000, 60_000), 15_000, "over its time: the least a ramp gets");
+    assert.equal(pace.partMs(forBar, 15_000, 60_000), 60_000, "a bar's ramp is never shortened");
     now = 600_000; // A overran by 200 s: B and C planned 500 s, 400 s are left
     pace.start("B");
     assert.equal(pace.leftMs(), 300_000 * 0.8);
-    assert.equal(pace.partMs(1, 15_000, 60_000), 60_000);
+    assert.equal(pace.partMs(last, 15_000, 60_000), 60_000);
     now += 200_000;
-    assert.equal(pace.partMs(1, 15_000, 60_000, 10_000), 15_000);
+    assert.equal(pace.partMs(last, 15_000, 60_000, 10_000), 30_000, "40 s left, 10 s kept");
+    assert.equal(pace.partMs(last, 15_000, 60_000, 30_000), 15_000);
     assert.equal(pace.anotherRound(1, 2, 30_000), true, "fewer than the least rounds: always another");
     assert.equal(pace.anotherRound(2, 2, 30_000), true, "40 s left holds another 30 s round");
     assert.equal(pace.anotherRound(2, 2, 30_000, 20_000), false, "not with 20 s kept for what follows");

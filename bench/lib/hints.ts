@@ -22,7 +22,8 @@ export function exportedFigure(
   if (own !== undefined) return own;
   const old = exportOf(previous?.scenarios, scenario, name);
   if (old === undefined || scenario === REFERENCE.scenario) return old;
-  return old * speedFactor(reports, previous);
+  // a rate, on the ramps' grid of 10 ev/s (B7 offers it as it is)
+  return Math.round((old * speedFactor(reports, previous)) / 10) * 10;
 }
 
 /** This run's reference figure over the previous run's, within [1/4, 4]; 1 when either is missing. */

@@ -2,13 +2,36 @@
  * Keeps a run within its wall-clock budget (`npm run bench` under 20 minutes). Each scenario has a
  * planned time; a scenario that starts behind schedule gets its planned time shrunk by the share
  * the run is behind, and its ramps and rounds (the parts whose length or count can give) share what
- * it has left. A run on time changes nothing: ramps keep the profile's budget, rounds their count.
+ * it has left, except the ramps a bar is read from. A run on time changes nothing: ramps keep the
+ * profile's budget, rounds their count.
  */
 export interface PacePlan {
   /** The whole run, from its start. */
   readonly budgetMs: number;
   /** Each scenario's time when the run is on schedule. */
   readonly scenarioMs: Readonly<Record<string, number>>;
+}
+
+/** One of a scenario's ramps, and what the scenario still runs after it. */
+export interface Part {
+  /** A bar of PRODUCT.md §9 is read from it: it is never shortened. */
+  readonly forBar: boolean;
+  readonly barAfter: number;
+  readonly otherAfter: number;
+}
+
+/**
+ * A scenario's ramps in the order it runs them, from whether a bar is read from each: each call
+ * returns the next one's Part (a lone part once all were taken).
+ */
+export function parts(forBar: readonly boolean[]): () => Part {
+  let next = 0;
+  return () => {
+    const bar = forBar[next] ?? false;
+    const after = forBar.slice(++next);
+    const barAfter = after.filter(Boolean).length;
+    return { forBar: bar, barAfter, otherAfter: after.length - barAfter };
+  };
 }
 
 /** A scenario is never squeezed below this share of its planned time… */
@@ -55,12 +78,15 @@ export class Pace {
   }
 
   /**
-   * The time for the next part of this scenario (a ramp, say) when `others` more parts of at least
-   * `minMs` each, and `reserveMs` besides, must still fit after it; between `minMs` (a part must
-   * still say something) and `maxMs` (the profile's own budget, what a run on time gets).
+   * The time for a part of this scenario (a ramp): a part a bar is read from gets `maxMs`, the
+   * profile's own budget, always; any other gets what is left after keeping `maxMs` for each bar
+   * part after it, `minMs` for each other part after it and `reserveMs` besides, but never less
+   * than `minMs` (a part must still say something) nor more than `maxMs`.
    */
-  partMs(others: number, minMs: number, maxMs: number, reserveMs = 0): number {
-    return Math.min(maxMs, Math.max(minMs, this.leftMs() - reserveMs - others * minMs));
+  partMs(part: Part, minMs: number, maxMs: number, reserveMs = 0): number {
+    if (part.forBar) return maxMs;
+    const kept = reserveMs + part.barAfter * maxMs + part.otherAfter * minMs;
+    return Math.min(maxMs, Math.max(minMs, this.leftMs() - kept));
   }
 
   /**

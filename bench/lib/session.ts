@@ -5,7 +5,7 @@ import type { CpuShare } from "./machine.js";
 import { type PipelineSpec, writePipeline } from "./manifests.js";
 import { runStep, type Step, type StepResult } from "./measure.js";
 import type { ScenarioReport, Series } from "./model.js";
-import type { Pace } from "./pace.js";
+import type { Pace, Part } from "./pace.js";
 import {
   type BaselineKind,
   type ProcessHandle,
@@ -100,8 +100,9 @@ export interface RampTarget {
   readonly attributes?: (seq: number) => Readonly<Record<string, string>>;
   readonly maxSteps?: number;
   readonly maxRate?: number;
-  /** Ramps of the scenario still to run after this one, and time to keep for its other parts. */
-  readonly rampsAfter?: number;
+  /** Where the ramp stands among its scenario's ramps (lib/pace.ts); alone when absent. */
+  readonly part?: Part;
+  /** Time to keep for what the scenario does after its ramps. */
   readonly reserveMs?: number;
 }
 
@@ -162,7 +163,8 @@ export function disturbedBy(
 /** B1-style maximum sustainable throughput search against one target, logged step by step. */
 export async function rampTarget(ctx: Context, t: RampTarget): Promise<RampResult> {
   const p = ctx.profile.ramp;
-  const budgetMs = ctx.pace.partMs(t.rampsAfter ?? 0, p.minBudgetMs, p.budgetMs, t.reserveMs ?? 0);
+  const part = t.part ?? { forBar: false, barAfter: 0, otherAfter: 0 };
+  const budgetMs = ctx.pace.partMs(part, p.minBudgetMs, p.budgetMs, t.reserveMs ?? 0);
   const r = await ramp({
     // with a hint from the last run, a few small steps around it find the knee again
     startRate: t.hint === undefined ? t.startRate : t.hint * 0.9,

@@ -1,4 +1,5 @@
 import type { Figure, Series } from "../lib/model.js";
+import { parts } from "../lib/pace.js";
 import { KB, payloadLabel } from "../lib/profile.js";
 import type { RampResult } from "../lib/ramp.js";
 import {
@@ -32,13 +33,18 @@ export const b0: Scenario = {
       figures.push(maxFigure(variant, r));
     };
     const sinkUrl = ctx.sink.url(PATH);
-    const b0 = ctx.profile.b0;
-    let rampsAfter = Number(b0.direct) + Number(b0.nullIngress) + b0.payloads.length;
+    const wanted = ctx.profile.b0;
+    // B1's bar is read against the null broker's 1 KB maximum: that ramp is never shortened
+    const part = parts([
+      ...(wanted.direct ? [false] : []),
+      ...(wanted.nullIngress ? [false] : []),
+      ...wanted.payloads.map((bytes) => bytes === KB),
+    ]);
     if (ctx.profile.b0.direct) {
       const r = await rampTarget(ctx, {
         label: "direct sink 1 KB",
         url: sinkUrl,
-        rampsAfter: --rampsAfter,
+        part: part(),
         hint: ctx.exported("B0", "direct.1024"),
         startRate: 4000,
         payloadBytes: KB,
@@ -52,7 +58,7 @@ export const b0: Scenario = {
         rampTarget(ctx, {
           label: "null ingress 1 KB",
           url: b.url,
-          rampsAfter: --rampsAfter,
+          part: part(),
           process: b,
           hint: ctx.exported("B0", "nullIngress.1024"),
           startRate: 4000,
@@ -67,7 +73,7 @@ export const b0: Scenario = {
         rampTarget(ctx, {
           label: `null broker ${payloadLabel(bytes)}`,
           url: b.url,
-          rampsAfter: --rampsAfter,
+          part: part(),
           process: b,
           hint: ctx.exported("B0", `nullBroker.${bytes}`),
           startRate: bytes > 8 * KB ? 1000 : 3000,

@@ -1,5 +1,6 @@
 import { fanOutPipeline } from "../lib/manifests.js";
 import type { BarCheck, Figure, Series } from "../lib/model.js";
+import { parts } from "../lib/pace.js";
 import { KB, payloadLabel, type Storage } from "../lib/profile.js";
 import type { RampResult } from "../lib/ramp.js";
 import {
@@ -31,7 +32,9 @@ export const b1: Scenario = {
     const exports: Record<string, number> = {};
     const details: Record<string, object> = {};
     const ramps: RampResult[] = [];
-    let rampsAfter = ctx.profile.b1.storages.length * ctx.profile.b1.payloads.length;
+    // the bars are read from the embedded 1 KB ramp: it is never shortened
+    const { storages, payloads } = ctx.profile.b1;
+    const part = parts(storages.flatMap((s) => payloads.map((bytes) => s === "embedded" && bytes === KB)));
     for (const storage of ctx.profile.b1.storages) {
       for (const bytes of ctx.profile.b1.payloads) {
         const key = `${storage}.${bytes}`;
@@ -40,7 +43,7 @@ export const b1: Scenario = {
           rampTarget(ctx, {
             label: `${storage} ${payloadLabel(bytes)}`,
             url: sluice.url,
-            rampsAfter: --rampsAfter,
+            part: part(),
             process: sluice,
             hint: ctx.exported("B1", key),
             startRate: (baseline ?? 4000) * (bytes > 8 * KB ? 0.5 : 0.6),

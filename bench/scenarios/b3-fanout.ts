@@ -1,5 +1,6 @@
 import { fanOutPipeline } from "../lib/manifests.js";
 import type { Figure } from "../lib/model.js";
+import { parts } from "../lib/pace.js";
 import { KB } from "../lib/profile.js";
 import type { RampResult } from "../lib/ramp.js";
 import {
@@ -29,7 +30,7 @@ export const b3: Scenario = {
     const ramps: RampResult[] = [];
     const single = ctx.exported("B1", `embedded.${KB}`) ?? 3000;
     // a null-broker ramp and a Sluice ramp per fan-out (fan-out 1's baseline is B0's)
-    let rampsAfter = ctx.profile.b3.fanOuts.reduce((sum, n) => sum + (n === 1 ? 1 : 2), 0);
+    const part = parts(ctx.profile.b3.fanOuts.flatMap((n) => (n === 1 ? [false] : [false, false])));
     for (const n of ctx.profile.b3.fanOuts) {
       const paths = Array.from({ length: n }, (_, i) => `/b3/${n}/${i}`);
       const urls = paths.map((p) => ctx.sink.url(p));
@@ -46,7 +47,7 @@ export const b3: Scenario = {
                 ...target,
                 label: `null broker fan-out ${n}`,
                 url: b.url,
-                rampsAfter: --rampsAfter,
+                part: part(),
                 process: b,
                 hint: ctx.exported("B3", `nullBroker.${n}`),
                 startRate: (ctx.exported("B0", `nullBroker.${KB}`) ?? 6000) / n,
@@ -57,7 +58,7 @@ export const b3: Scenario = {
           ...target,
           label: `fan-out ${n}`,
           url: s.url,
-          rampsAfter: --rampsAfter,
+          part: part(),
           process: s,
           hint: ctx.exported("B3", `embedded.${n}`),
           startRate: Math.max(50, (single * 0.8) / n),

@@ -1,5 +1,6 @@
 import { DEFAULT_DELIVERY, type PipelineSpec, type TriggerSpec } from "../lib/manifests.js";
 import type { BarCheck, Figure } from "../lib/model.js";
+import { parts } from "../lib/pace.js";
 import type { ProcessHandle } from "../lib/processes.js";
 import { KB } from "../lib/profile.js";
 import { type RampResult, verdict } from "../lib/ramp.js";
@@ -123,7 +124,8 @@ export const b4: Scenario = {
     let one: number | undefined;
     let check: BarRounds | undefined;
     const ramps: RampResult[] = [];
-    let rampsAfter = variants.length;
+    // the bar is read from the 1-trigger and the largest count's ramps: they are never shortened
+    const part = parts(variants.map(({ n, cesql }) => !cesql && (n === 1 || n === largest)));
     const checkReserveMs = largest >= 10_000 ? ctx.profile.b4.minBarRounds * BAR_ROUND_MS : 0;
     for (const { n, cesql } of variants) {
       const key = `${cesql ? "cesql" : "indexed"}.${n}`;
@@ -141,7 +143,7 @@ export const b4: Scenario = {
         const idle = s.sample().rssMb;
         const ramp = await rampTarget(ctx, {
           ...targetOf(ctx, key, n, cesql, s, mix),
-          rampsAfter: --rampsAfter,
+          part: part(),
           reserveMs: check === undefined ? checkReserveMs : 0,
         });
         return { ramp, startupMs: s.startupMs, idleRssMb: idle };
