@@ -267,8 +267,8 @@ describe("bench histogram and ramp", () => {
     assert.deepEqual(part(), { forBar: false, barAfter: 0, otherAfter: 0 }, "past the last: a lone part");
     // on time, each gets the profile's budget
     assert.equal(pace.partMs(first, 15_000, 60_000), 60_000);
-    now = 350_000; // 94 s left: the bar's ramp keeps its 60 s and the last ramp its 15 s
-    assert.equal(Math.round(pace.partMs(first, 15_000, 60_000)), 94_444 - 75_000);
+    now = 350_000; // 94 s left: half of 60 s kept for the bar's ramp, 15 s for the last ramp
+    assert.equal(Math.round(pace.partMs(first, 15_000, 60_000)), 94_444 - 45_000);
     now = 420_000;
     assert.equal(pace.partMs(first, 15_000, 60_000), 15_000, "over its time: the least a ramp gets");
     assert.equal(pace.partMs(forBar, 15_000, 60_000), 60_000, "a bar's ramp is never shortened");

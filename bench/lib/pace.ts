@@ -79,13 +79,14 @@ export class Pace {
 
   /**
    * The time for a part of this scenario (a ramp): a part a bar is read from gets `maxMs`, the
-   * profile's own budget, always; any other gets what is left after keeping `maxMs` for each bar
-   * part after it, `minMs` for each other part after it and `reserveMs` besides, but never less
-   * than `minMs` (a part must still say something) nor more than `maxMs`.
+   * profile's own budget, always; any other gets what is left after keeping half of `maxMs` for
+   * each bar part after it (what such a ramp usually takes; when it takes more, the parts after it
+   * give), `minMs` for each other part after it and `reserveMs` besides, but never less than
+   * `minMs` (a part must still say something) nor more than `maxMs`.
    */
   partMs(part: Part, minMs: number, maxMs: number, reserveMs = 0): number {
     if (part.forBar) return maxMs;
-    const kept = reserveMs + part.barAfter * maxMs + part.otherAfter * minMs;
+    const kept = reserveMs + (part.barAfter * maxMs) / 2 + part.otherAfter * minMs;
     return Math.min(maxMs, Math.max(minMs, this.leftMs() - kept));
   }
 
