@@ -25,7 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { latencyChart } from "./lib/chart.js";
-import { exportedFigure } from "./lib/hints.js";
+import { exportedFigure, exportOf } from "./lib/hints.js";
 import { cpuShare, cpuTicks, machineInfo } from "./lib/machine.js";
 import type { ResultsFile, ScenarioReport } from "./lib/model.js";
 import { Pace } from "./lib/pace.js";
@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       workDir,
       log,
       exported: (scenario, name) => exportedFigure(reports, previous, scenario, name),
+      measured: (scenario, name) => exportOf(reports, scenario, name),
       sluiceNodeArgs: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
       budget,
       pace,

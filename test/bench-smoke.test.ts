@@ -495,7 +495,13 @@ describe("bench histogram and ramp", () => {
   });
 
   it("B7 holds the overload to what the broker delivered at B1's maximum, never to more than B1's maximum", () => {
-    const reading = { max: 15_300, peakRssMb: 180, beforeRssMb: 140, referenceMs: 15_000 };
+    const reading = {
+      max: 15_300,
+      maxName: "B1's maximum",
+      peakRssMb: 180,
+      beforeRssMb: 140,
+      referenceMs: 15_000,
+    };
     const kept = overloadBar({ ...reading, sustained: 15_280, delivered: 13_550 });
     assert.equal(kept.pass, false, "B1's maximum was held (within noise), so 13,550 is 89% of 15,280");
     assert.match(kept.measured, /13,550 ev\/s = 89% of 15,280/);
@@ -508,6 +514,13 @@ describe("bench histogram and ramp", () => {
     const capped = overloadBar({ ...reading, sustained: 16_000, delivered: 13_600 });
     assert.equal(capped.pass, false, "a reference above B1's maximum is capped at it: 13,600 < 13,770");
     assert.match(capped.measured, /of 15,300 \(B1's maximum, held for 15 s\)/);
+    const standIn = overloadBar({
+      ...reading,
+      maxName: "the last results file's B1 maximum",
+      sustained: 14_000,
+      delivered: 13_550,
+    });
+    assert.match(standIn.measured, /delivered at the last results file's B1 maximum of 15,300 ev\/s/);
     assert.equal(
       overloadBar({ ...reading, sustained: 0, delivered: 0 }).pass,
       false,

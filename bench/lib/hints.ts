@@ -34,7 +34,7 @@ export function speedFactor(reports: readonly ScenarioReport[], previous: Result
   return Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, now / then));
 }
 
-function exportOf(
+export function exportOf(
   reports: readonly ScenarioReport[] | undefined,
   scenario: string,
   name: string,

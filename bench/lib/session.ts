@@ -27,6 +27,8 @@ export interface Context {
    * scaled to this machine once B0 has run: lib/hints.ts).
    */
   exported(scenario: string, name: string): number | undefined;
+  /** A figure exported by an earlier scenario of this run only. */
+  measured(scenario: string, name: string): number | undefined;
   /** Extra node flags for every `sluice run` (e.g. --cpu-prof). */
   readonly sluiceNodeArgs: readonly string[];
   /** What is left of the run's quiet-machine waiting and re-runs (spent by `measureStep`). */
