@@ -72,8 +72,7 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
   let bracketed = 0;
   let growth = options.growth;
   let rate = clamp(options.startRate, options);
-  let done = false;
-  while (bracketed < options.maxSteps && !done) {
+  while (bracketed < options.maxSteps) {
     if (Date.now() >= deadline) return { maxRate: lo?.rate, best: lo?.result, steps, outOfTime: true };
     const result = await options.step(rate);
     const reasons = verdict(result, options.slo);
@@ -87,8 +86,8 @@ export async function ramp(options: RampOptions): Promise<RampResult> {
     let next = nextRate(lo?.rate, hi, growth, options);
     if (next !== undefined && lo === undefined && !step.pass)
       next = towardsHandled(next, rate, result, options);
-    if (next === undefined) done = true;
-    else rate = next;
+    if (next === undefined) break;
+    rate = next;
   }
   return { maxRate: lo?.rate, best: lo?.result, steps, outOfTime: false };
 }

@@ -40,7 +40,7 @@ export const b0: Scenario = {
       ...(wanted.nullIngress ? [false] : []),
       ...wanted.payloads.map((bytes) => bytes === KB),
     ]);
-    if (ctx.profile.b0.direct) {
+    if (wanted.direct) {
       const r = await rampTarget(ctx, {
         label: "direct sink 1 KB",
         url: sinkUrl,
@@ -53,7 +53,7 @@ export const b0: Scenario = {
       record("direct.1024", "generator → sink, 1 KB", r);
       series.push(seriesOf("direct sink (1 KB)", r));
     }
-    if (ctx.profile.b0.nullIngress) {
+    if (wanted.nullIngress) {
       const r = await withBaseline("null-ingress", [], (b) =>
         rampTarget(ctx, {
           label: "null ingress 1 KB",
@@ -68,7 +68,7 @@ export const b0: Scenario = {
       );
       record("nullIngress.1024", "generator → null ingress (202, nothing else), 1 KB", r);
     }
-    for (const bytes of ctx.profile.b0.payloads) {
+    for (const bytes of wanted.payloads) {
       const r = await withBaseline("null-broker", [sinkUrl], (b) =>
         rampTarget(ctx, {
           label: `null broker ${payloadLabel(bytes)}`,

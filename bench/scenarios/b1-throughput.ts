@@ -35,8 +35,8 @@ export const b1: Scenario = {
     // the bars are read from the embedded 1 KB ramp: it is never shortened
     const { storages, payloads } = ctx.profile.b1;
     const part = parts(storages.flatMap((s) => payloads.map((bytes) => s === "embedded" && bytes === KB)));
-    for (const storage of ctx.profile.b1.storages) {
-      for (const bytes of ctx.profile.b1.payloads) {
+    for (const storage of storages) {
+      for (const bytes of payloads) {
         const key = `${storage}.${bytes}`;
         const baseline = ctx.exported("B0", `nullBroker.${bytes}`);
         const r = await withSluice(ctx, storage, fanOutPipeline([ctx.sink.url(PATH)]), (sluice) =>
