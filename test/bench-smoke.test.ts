@@ -2,11 +2,12 @@
 // null-broker baseline and through a real `sluice run --storage memory`, asserting only that the
 // counting is right (sent, accepted, lost, duplicates). Never speed: that is `npm run bench`.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { request } from "undici";
+import { latencyChart } from "../bench/lib/chart.js";
 import { exportedFigure, speedFactor } from "../bench/lib/hints.js";
 import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
@@ -17,6 +18,7 @@ import { Pace, parts } from "../bench/lib/pace.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
 import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
+import { renderResults, updateDoc } from "../bench/lib/report.js";
 import { pool } from "../bench/lib/rounds.js";
 import { disturbedBy } from "../bench/lib/session.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
@@ -301,6 +303,89 @@ describe("bench histogram and ramp", () => {
       assert.ok(sum <= profile.plan.budgetMs, `${profile.name}: ${sum} planned > ${profile.plan.budgetMs}`);
     }
     assert.ok(PROFILES.full.plan.budgetMs < 20 * 60_000 && PROFILES.quick.plan.budgetMs < 3 * 60_000);
+  });
+
+  it("the report puts each figure beside its same-run baseline and ratio, with machine, Node and date; the doc keeps its own text", () => {
+    const results: ResultsFile = {
+      version: 1,
+      profile: "full",
+      only: undefined,
+      machine: {
+        cpuModel: "Test CPU",
+        cores: 2,
+        memoryGb: 24,
+        node: "v20.0.0",
+        platform: "linux x64",
+        date: "2026-12-02",
+      },
+      commit: "abc1234",
+      startedAt: "2026-12-02T17:03:57.000Z",
+      durationS: 1017,
+      budgetS: 1140,
+      noise: { quietWaitS: 0, reruns: 0 },
+      scenarios: [
+        {
+          id: "B1",
+          title: "Maximum sustainable throughput",
+          durationS: 124,
+          series: [],
+          notes: [],
+          details: {},
+          exports: {},
+          figures: [
+            {
+              variant: "embedded, 1 KB",
+              metric: "max sustainable rate",
+              value: 7_000,
+              unit: "ev/s",
+              baseline: { name: "null broker", value: 6_400 },
+            },
+          ],
+          bars: [{ bar: "embedded durable ≥ 4,000 ev/s", measured: "7,000 ev/s", pass: true }],
+        },
+      ],
+    };
+    const md = renderResults(results, "chart.svg");
+    assert.match(
+      md,
+      /\| embedded, 1 KB \| max sustainable rate \| 7,000 ev\/s \| 6,400 ev\/s \(null broker\) \| 1\.09× \|/,
+    );
+    assert.match(md, /2026-12-02 17:03 UTC, commit `abc1234`, 1017 s in all \(budget 1140 s\)/);
+    assert.match(md, /Machine: Test CPU, 2 cores, 24 GiB, linux x64, Node v20\.0\.0/);
+    assert.match(md, /embedded durable ≥ 4,000 ev\/s/);
+    const svg = latencyChart(
+      [
+        {
+          name: "null broker (1 KB)",
+          points: [
+            { rate: 1000, p50: 1, p99: 5, p999: 8 },
+            { rate: 5000, p50: 2, p99: 20, p999: 40 },
+          ],
+        },
+        {
+          name: "sluice embedded (1 KB)",
+          points: [
+            { rate: 1000, p50: 2, p99: 8, p999: 12 },
+            { rate: 4000, p50: 3, p99: 30, p999: 60 },
+          ],
+        },
+      ],
+      "latency",
+    );
+    assert.match(svg, /^<svg/);
+    assert.ok(svg.includes("null broker (1 KB)") && svg.includes("sluice embedded (1 KB)"));
+    assert.ok((svg.match(/<polyline/g) ?? []).length >= 2, "a line per series");
+    const dir = mkdtempSync(join(tmpdir(), "bench-doc-"));
+    try {
+      const doc = join(dir, "benchmarks.md");
+      writeFileSync(doc, "# Benchmarks\n\nHand-written method.\n");
+      updateDoc(doc, "first", "# Benchmarks\n");
+      updateDoc(doc, "second", "# Benchmarks\n");
+      const text = readFileSync(doc, "utf8");
+      assert.ok(text.includes("Hand-written method.") && text.includes("second") && !text.includes("first"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a step is sustainable only with p99 in bounds, nothing refused, no growing backlog and nothing lost", () => {
