@@ -44,14 +44,18 @@ describe("isolation", () => {
     });
   }
 
-  /** A sink whose answers take 40 ms, recording how many requests were open as each one arrived. */
-  async function countingSink(status: () => number) {
+  /**
+   * A sink whose answers take 40 ms (after `gate`, when given), recording how many requests were
+   * open as each one arrived.
+   */
+  async function countingSink(status: () => number, gate?: Promise<void>) {
     let active = 0;
     const openAtStart: number[] = [];
     const sink = await startRecordingSink({
       respond: async (): Promise<SinkAction> => {
         active += 1;
         openAtStart.push(active);
+        await gate;
         await sleep(40);
         active -= 1;
         return { status: status() };
@@ -84,40 +88,89 @@ describe("isolation", () => {
     return { p, send };
   }
 
-  it("narrows a failing subscriber's window until it answers again, then restores it", async () => {
-    let failing = true;
-    const { sink, openAtStart } = await countingSink(() => (failing ? 503 : 202));
+  it("starts a trigger with the narrow window and widens it with each answer (slow start)", async () => {
+    // The sink holds every answer until the whole backlog is in the broker: the requests it sees
+    // meanwhile are what the trigger sends before any answer.
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const { sink, openAtStart } = await countingSink(() => 202, gate);
     const { p, send } = await pipelineFor(sink.url);
     try {
       await send(0, 60);
-      await eventually(() => openAtStart.length >= SETTLED + 20, "attempts after the window narrowed");
+      await sleep(300);
+      assert.equal(openAtStart.length, FAILING_WINDOW, "before any answer, only the narrow window was sent");
+      open();
+      await eventually(() => openAtStart.length >= 60, "every event delivered");
       assert.ok(
-        Math.max(...openAtStart.slice(0, WINDOW)) > FAILING_WINDOW,
-        "the full window was used at first",
+        Math.max(...openAtStart) > FAILING_WINDOW,
+        `the window grew with answers, saw at most ${Math.max(...openAtStart)} open`,
       );
-      const later = openAtStart.slice(SETTLED);
+      assert.ok(Math.max(...openAtStart) <= WINDOW, `never beyond the trigger's window (${WINDOW})`);
+    } finally {
+      open();
+      await p.close();
+      await sink.close();
+    }
+  });
+
+  it("never gives a subscriber that fails from the start more than the narrow window", async () => {
+    const { sink, openAtStart } = await countingSink(() => 503);
+    const { p, send } = await pipelineFor(sink.url);
+    try {
+      await send(0, 40);
+      await eventually(() => openAtStart.length >= 40, "every event attempted");
       assert.ok(
-        later.every((open) => open <= FAILING_WINDOW),
-        `at most ${FAILING_WINDOW} attempts open while failing, saw ${Math.max(...later)}`,
+        openAtStart.every((open) => open <= FAILING_WINDOW),
+        `at most ${FAILING_WINDOW} attempts open, saw ${Math.max(...openAtStart)}`,
       );
-      // The subscriber recovers: the first success restores the full window for the backlog.
-      failing = false;
-      const recovered = openAtStart.length;
-      await send(60, 40);
-      await eventually(() => openAtStart.length >= 100, "every event attempted");
-      const after = openAtStart.slice(recovered);
-      assert.ok(
-        Math.max(...after) > FAILING_WINDOW,
-        `window restored, saw at most ${Math.max(...after)} open`,
-      );
-      assert.equal(sink.requests.length, 100, "each event attempted once (retry 0)");
     } finally {
       await p.close();
       await sink.close();
     }
   });
 
-  it("keeps the full window for a subscriber that answers but rejects events for good (400)", async () => {
+  it("narrows a failing subscriber's window until it answers again, then widens it again", async () => {
+    let failing = false;
+    const { sink, openAtStart } = await countingSink(() => (failing ? 503 : 202));
+    const { p, send } = await pipelineFor(sink.url);
+    try {
+      // Answering: the window grows to the trigger's full window.
+      await send(0, 60);
+      await eventually(() => openAtStart.length >= 60, "every event delivered");
+      assert.ok(Math.max(...openAtStart) > FAILING_WINDOW, "the window grew while the subscriber answered");
+      // Failing: after FAILING_AFTER deliveries failed, at most the narrow window is open.
+      failing = true;
+      const failedFrom = openAtStart.length;
+      await send(60, 60);
+      await eventually(
+        () => openAtStart.length >= failedFrom + SETTLED + 20,
+        "attempts after the window narrowed",
+      );
+      const later = openAtStart.slice(failedFrom + SETTLED);
+      assert.ok(
+        later.every((open) => open <= FAILING_WINDOW),
+        `at most ${FAILING_WINDOW} attempts open while failing, saw ${Math.max(...later)}`,
+      );
+      // The subscriber recovers: answers widen the window again for the backlog.
+      failing = false;
+      const recovered = openAtStart.length;
+      await send(120, 40);
+      await eventually(() => openAtStart.length >= 160, "every event attempted");
+      const after = openAtStart.slice(recovered);
+      assert.ok(
+        Math.max(...after) > FAILING_WINDOW,
+        `window widened again, saw at most ${Math.max(...after)} open`,
+      );
+      assert.equal(sink.requests.length, 160, "each event attempted once (retry 0)");
+    } finally {
+      await p.close();
+      await sink.close();
+    }
+  });
+
+  it("widens the window for a subscriber that answers but rejects events for good (400)", async () => {
     const { sink, openAtStart } = await countingSink(() => 400);
     const { p, send } = await pipelineFor(sink.url);
     try {
@@ -126,7 +179,7 @@ describe("isolation", () => {
       const later = openAtStart.slice(SETTLED);
       assert.ok(
         Math.max(...later) > FAILING_WINDOW,
-        `full window kept, saw at most ${Math.max(...later)} open`,
+        `window widened, saw at most ${Math.max(...later)} open`,
       );
     } finally {
       await p.close();

@@ -39,8 +39,9 @@ Options:
       --max-inflight N       deliveries in flight over all triggers (default ${DEFAULT_LIMITS.inFlightTotal})
       --max-inflight-per-trigger N   (default ${DEFAULT_LIMITS.inFlightPerTrigger})
       --max-inflight-per-failing-trigger N
-                             while a trigger's last 8 deliveries failed every attempt (unreachable,
-                             timeout, 5xx), until its subscriber answers again (default ${DEFAULT_LIMITS.inFlightPerFailingTrigger})
+                             where a trigger's window starts, and falls back to while its last 8
+                             deliveries failed every attempt (unreachable, timeout, 5xx); it grows by
+                             one per answered delivery (default ${DEFAULT_LIMITS.inFlightPerFailingTrigger})
   -h, --help                 show this help`;
 
 const OPTIONS: OptionSpec = {

@@ -16,10 +16,11 @@ export interface RuntimeLimits {
   /** Deliveries in flight per trigger (including ordered ones waiting for their key). */
   readonly inFlightPerTrigger: number;
   /**
-   * Deliveries in flight per trigger while its subscriber is failing (its last FAILING_AFTER
-   * deliveries failed every attempt, the last one unreachable, timed out or with a retryable
-   * status), until it answers again: a subscriber that is down gets a trickle of attempts, not the
-   * full window.
+   * Where each trigger's window of deliveries in flight starts, and where it falls back to while
+   * its subscriber is failing (its last FAILING_AFTER deliveries failed every attempt, the last one
+   * unreachable, timed out or with a retryable status). It grows by one per answered delivery up
+   * to inFlightPerTrigger, so a subscriber that hangs or is down gets a trickle of attempts, never
+   * the full window.
    */
   readonly inFlightPerFailingTrigger: number;
   /** Deliveries in flight over all triggers. */

@@ -25,7 +25,7 @@ export interface TriggerWorkerOptions {
   readonly limiter: Limiter;
   readonly broker: WorkerBroker;
   readonly maxInFlight: number;
-  /** The window while the subscriber is failing (see FAILING_AFTER), until it answers again. */
+  /** The window a trigger starts with and falls back to while its subscriber is failing (FAILING_AFTER). */
   readonly maxInFlightWhileFailing: number;
   readonly metrics: TriggerMetrics;
   readonly logger: Logger;
@@ -38,20 +38,26 @@ const STOPPING = new Error("trigger worker stopping");
 
 /**
  * After this many deliveries in a row failed every attempt (the last one unreachable, timed out or
- * with a retryable status), the subscriber counts as failing and the trigger keeps only
- * `maxInFlightWhileFailing` deliveries in flight until one gets an answer that is not a retryable
- * failure. A flaky subscriber (some attempts fail, retries get through) never gets there.
+ * with a retryable status), the subscriber counts as failing and the trigger's window falls back to
+ * `maxInFlightWhileFailing` deliveries in flight, to grow again only with answers (see
+ * TriggerWorker). A flaky subscriber (some attempts fail, retries get through) never gets there.
  */
 export const FAILING_AFTER = 8;
 
 /**
- * Delivers one trigger's queue: takes deliveries in log order while fewer than `maxInFlight` are
- * in flight, holds a slot of the shared limiter per delivery in progress, and acks each one once
- * it is delivered, dead-lettered or kept in the dead-letter store. A slow or failing subscriber
- * only ever fills its own trigger's slots. Ordered triggers deliver one event at a time per
- * `partitionkey` (retries block that key only). While its subscriber is failing, a trigger narrows
- * its window to a few deliveries (still every event, every retry), so a subscriber that is down
- * costs the broker little: fewer attempts, timers, connections and dead letters at a time.
+ * Delivers one trigger's queue: takes deliveries in log order while fewer than its window are in
+ * flight, holds a slot of the shared limiter per delivery in progress, and acks each one once it
+ * is delivered, dead-lettered or kept in the dead-letter store. A slow or failing subscriber only
+ * ever fills its own trigger's slots. Ordered triggers deliver one event at a time per
+ * `partitionkey` (retries block that key only).
+ *
+ * The window is earned, like TCP's slow start: it opens at `maxInFlightWhileFailing` and grows by
+ * one per delivery the subscriber answered (so it doubles per round trip) up to `maxInFlight`;
+ * when the subscriber is failing (FAILING_AFTER) it falls back to where it started. A subscriber
+ * that hangs or is down, from the start or later, then has a few deliveries in flight (still every
+ * event, every retry), not a full window timing out and being retried at once: fewer attempts,
+ * timers, connections and dead letters at a time, which is what keeps other triggers' latency
+ * flat. A subscriber that comes back is not met by a full window at once either.
  */
 export class TriggerWorker {
   #trigger: TriggerResource;
@@ -63,8 +69,10 @@ export class TriggerWorker {
   #inFlight = 0;
   /** Deliveries in a row that failed every attempt (reset when the subscriber answers). */
   #failedInARow = 0;
-  /** The window while failing: maxInFlightWhileFailing, never wider than maxInFlight. */
+  /** Where the window starts and falls back to: maxInFlightWhileFailing, never wider than maxInFlight. */
   readonly #failingWindow: number;
+  /** Deliveries that may be in flight now: from #failingWindow, one more per answer, up to maxInFlight. */
+  #window: number;
   #slotFreed: (() => void) | undefined;
   #idle: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -75,6 +83,7 @@ export class TriggerWorker {
     this.#o = options;
     this.#trigger = options.trigger;
     this.#failingWindow = Math.min(options.maxInFlight, options.maxInFlightWhileFailing);
+    this.#window = this.#failingWindow;
   }
 
   /** Deliveries queued for this trigger and not yet taken: its backlog. */
@@ -134,7 +143,7 @@ export class TriggerWorker {
   async #run(): Promise<void> {
     const signal = this.#stopTaking.signal;
     while (!signal.aborted) {
-      const free = this.#window() - this.#inFlight;
+      const free = this.#window - this.#inFlight;
       if (free <= 0) {
         await new Promise<void>((resolve) => {
           this.#slotFreed = resolve;
@@ -206,11 +215,6 @@ export class TriggerWorker {
     }
   }
 
-  /** How many deliveries may be in flight now. */
-  #window(): number {
-    return this.#failedInARow >= FAILING_AFTER ? this.#failingWindow : this.#o.maxInFlight;
-  }
-
   /**
    * Follows whether the subscriber is failing, and says so when that changes. Failing means
    * unreachable, timing out or answering a retryable status (5xx, 429, ...) to the last attempt; a
@@ -230,6 +234,7 @@ export class TriggerWorker {
         }
         this.#failedInARow += 1;
         if (this.#failedInARow === FAILING_AFTER) {
+          this.#window = this.#failingWindow;
           this.#o.logger.warn(
             "subscriber failing: deliveries in a row failed every attempt; narrowing the delivery window until it answers again",
             { trigger: this.#trigger.id, failed: FAILING_AFTER, window: this.#failingWindow },
@@ -244,12 +249,14 @@ export class TriggerWorker {
 
   #answering(): void {
     if (this.#failedInARow >= FAILING_AFTER) {
-      this.#o.logger.info("subscriber answers again; full delivery window restored", {
+      this.#o.logger.info("subscriber answers again; the delivery window grows back with its answers", {
         trigger: this.#trigger.id,
-        window: this.#o.maxInFlight,
+        window: this.#window,
+        upTo: this.#o.maxInFlight,
       });
     }
     this.#failedInARow = 0;
+    if (this.#window < this.#o.maxInFlight) this.#window += 1;
   }
 
   #dispatch(delivery: Delivery): Promise<DeliveryResult> {
