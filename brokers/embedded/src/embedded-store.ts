@@ -27,7 +27,7 @@ import { probeDirectory, Retrier } from "./store-probe.js";
  * A route with this many records waiting is far behind: records queued for it then are not kept
  * in memory for it alone (see finish()). At 1,024 a stuck trigger kept four times as many
  * envelopes on the heap, enough to bring a major collection into benchmark B5's 8-second rounds
- * (a 4–14 ms pause in ingress); a route that keeps up has a few waiting at most.
+ * (a 3–14 ms pause in ingress); a route that keeps up has far fewer waiting.
  */
 export const BEHIND_QUEUE_LENGTH = 256;
 
