@@ -54,10 +54,12 @@ export const FAILING_AFTER = 8;
  * The window is earned, like TCP's slow start: it opens at `maxInFlightWhileFailing` and grows by
  * one per delivery the subscriber answered (so it doubles per round trip) up to `maxInFlight`;
  * when the subscriber is failing (FAILING_AFTER) it falls back to where it started. A subscriber
- * that hangs or is down, from the start or later, then has a few deliveries in flight (still every
- * event, every retry), not a full window timing out and being retried at once: fewer attempts,
- * timers, connections and dead letters at a time, which is what keeps other triggers' latency
- * flat. A subscriber that comes back is not met by a full window at once either.
+ * that hangs or is down from the start then has a few deliveries in flight (still every event,
+ * every retry), not a full window timing out and being retried at once: fewer attempts, timers,
+ * connections and dead letters at a time, which is what keeps other triggers' latency flat. One
+ * that stops answering later gets the narrow window once FAILING_AFTER deliveries failed; the
+ * deliveries already in flight then finish their retries. A subscriber that comes back is not met
+ * by a full window at once either.
  */
 export class TriggerWorker {
   #trigger: TriggerResource;
