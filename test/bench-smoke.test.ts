@@ -66,6 +66,28 @@ describe("bench harness", () => {
     assert.deepEqual([...(path?.seqs ?? [])], [7]);
   });
 
+  it("sink mode discard answers 202 and records nothing; ok records again", HANG_GUARD, async () => {
+    await sink.reset("disc");
+    await sink.mode("/disc", "discard");
+    const post = async (seq: number) => {
+      const res = await request(sink.url("/disc"), {
+        method: "POST",
+        headers: { "ce-id": `disc-${seq}`, "ce-benchts": String(Date.now()) },
+        body: "x",
+      });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    try {
+      assert.equal(await post(1), 202);
+      assert.equal((await sink.report()).paths.get("/disc"), undefined, "a discarded event is not recorded");
+    } finally {
+      await sink.mode("/disc", "ok");
+    }
+    assert.equal(await post(2), 202);
+    assert.deepEqual([...((await sink.report()).paths.get("/disc")?.seqs ?? [])], [2]);
+  });
+
   it("null broker: every accepted event delivered once", HANG_GUARD, async () => {
     const baseline = await startBaseline("null-broker", [sink.url("/nb")]);
     try {

@@ -96,7 +96,7 @@ export interface SinkHandle {
   readonly port: number;
   readonly pid: number;
   url(path?: string): string;
-  mode(path: string, mode: "ok" | "500" | "hang"): Promise<void>;
+  mode(path: string, mode: "ok" | "discard" | "500" | "hang"): Promise<void>;
   down(): Promise<void>;
   up(): Promise<void>;
   counts(): Promise<SinkCounts>;

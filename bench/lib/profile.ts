@@ -71,7 +71,7 @@ export interface Profile {
   };
   /** B5: modes besides the reference, interleaved rounds (at least `minRounds`), each run's measured time. */
   readonly b5: {
-    readonly modes: readonly ("500" | "hang")[];
+    readonly modes: readonly ("500" | "hang" | "hang-later")[];
     readonly rounds: number;
     readonly minRounds: number;
     readonly durationMs: number;
@@ -95,12 +95,12 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     plan: {
       budgetMs: 1_140_000,
       scenarioMs: {
-        B0: 165_000,
-        B1: 180_000,
+        B0: 150_000,
+        B1: 165_000,
         B2: 170_000,
         B3: 155_000,
         B4: 185_000,
-        B5: 145_000,
+        B5: 195_000,
         B6: 50_000,
         B7: 60_000,
       },
@@ -121,7 +121,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b2: { storages: ["embedded", "memory"], halfOfB1: true, rounds: 3, roundMs: 5000 },
     b3: { fanOuts: [1, 10, 50] },
     b4: { counts: [1, 100, 1000, 10_000], cesql: true, barRounds: 3, minBarRounds: 2 },
-    b5: { modes: ["500", "hang"], rounds: 5, minRounds: 3, durationMs: 6000 },
+    b5: { modes: ["500", "hang", "hang-later"], rounds: 5, minRounds: 3, durationMs: 6000 },
   },
   quick: {
     name: "quick",

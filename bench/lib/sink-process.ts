@@ -7,13 +7,14 @@
 //   {cmd:"reset", runId}        forget everything, count only ids `${runId}-${seq}` from now on
 //   {cmd:"counts"}              totals only (cheap enough to poll every 100 ms)
 //   {cmd:"report"}              per path: counts, e2e histogram, received sequence numbers
-//   {cmd:"mode", path, mode}    "ok" | "500" | "hang" for one path; "down" | "up" for the listener
+//   {cmd:"mode", path, mode}    "ok" | "discard" | "500" | "hang" for one path; "down" | "up" for
+//                               the listener ("discard" answers 202 like "ok" without recording)
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { nowMs } from "./clock.js";
 import { Histogram } from "./histogram.js";
 
-type Mode = "ok" | "500" | "hang";
+type Mode = "ok" | "discard" | "500" | "hang";
 
 interface PathStats {
   /** Sequence numbers received: a Set, because B4 spreads 1% of the events over 10,000 paths. */
@@ -75,6 +76,10 @@ const server = createServer((req, res) => {
     if (mode === "500") {
       refused += 1;
       res.writeHead(500).end();
+      return;
+    }
+    if (mode === "discard") {
+      res.writeHead(202).end();
       return;
     }
     const id = req.headers["ce-id"];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { DeliverySpec, PipelineSpec } from "../lib/manifests.js";
 import type { StepResult } from "../lib/measure.js";
 import { scrapeMetrics } from "../lib/metrics.js";
@@ -43,16 +44,20 @@ function pipeline(ctx: Context): PipelineSpec {
   return { triggers: [t("healthy", HEALTHY), t("failing", FAILING)] };
 }
 
+/** "hang-later": the failing sink answers (unrecorded) for this long into the measurement, then hangs. */
+const HANG_AFTER_MS = 1500;
+
 export interface Run {
-  readonly mode: "none" | "500" | "hang";
+  readonly mode: "none" | "500" | "hang" | "hang-later";
   readonly result: StepResult;
   readonly metrics: Readonly<Record<string, number>>;
 }
 
 /**
  * B5: isolation. Two triggers on every event (embedded, 1 KB, isolationRate()); one trigger's sink
- * answers 500 (or hangs) for the whole step. The healthy trigger's end-to-end p99 is compared with
- * a run where neither fails. Each run uses a fresh `sluice run` so no backlog carries over.
+ * answers 500 (or hangs) for the whole step, or answers and then hangs HANG_AFTER_MS into it. The
+ * healthy trigger's end-to-end p99 is compared with a run where neither fails. Each run uses a
+ * fresh `sluice run` so no backlog carries over.
  *
  * A single p99 of a few thousand events on a shared 2-core machine moves by ±30% from run to run
  * (fsync stalls and GC pauses land in one run and not the next), which is as large as the effect
@@ -69,7 +74,7 @@ export const b5: Scenario = {
     const { rounds, minRounds } = ctx.profile.b5;
     const ran = await inRounds(ctx, "B5", { max: rounds, min: minRounds }, async (round) => {
       for (const mode of modes) {
-        if (mode !== "none") await ctx.sink.mode(FAILING, mode);
+        if (mode !== "none") await ctx.sink.mode(FAILING, mode === "hang-later" ? "discard" : mode);
         let run: Run;
         try {
           run = await withSluice(ctx, "embedded", pipeline(ctx), (s) => isolationRun(ctx, s, mode, rate));
@@ -91,10 +96,7 @@ export const b5: Scenario = {
           ? `median of ${summary.p99s.length} rounds' p99 (${summary.p99s.join(", ")} ms); `
           : "";
       figures.push({
-        variant:
-          summary.mode === "none"
-            ? "no failing sink (reference)"
-            : `one sink answers ${summary.mode === "500" ? "500" : "never (hangs)"}`,
+        variant: VARIANTS[summary.mode],
         metric: "healthy trigger e2e p99",
         value: summary.p99,
         unit: "ms",
@@ -103,7 +105,7 @@ export const b5: Scenario = {
       });
       if (summary.mode !== "none") {
         bars.push({
-          bar: `a ${summary.mode === "500" ? "failing (500)" : "hanging"} sink keeps the healthy trigger's p99 within ${BAR_FACTOR}×`,
+          bar: `${BAR_SUBJECTS[summary.mode]} keeps the healthy trigger's p99 within ${BAR_FACTOR}×`,
           measured: `${summary.p99} ms vs ${reference.p99} ms (${(summary.p99 / Math.max(0.01, reference.p99)).toFixed(2)}×)`,
           pass: summary.p99 <= BAR_FACTOR * reference.p99 && summary.lost === 0,
         });
@@ -136,6 +138,19 @@ export const b5: Scenario = {
 };
 
 type Mode = Run["mode"];
+
+const VARIANTS: Readonly<Record<Mode, string>> = {
+  none: "no failing sink (reference)",
+  "500": "one sink answers 500",
+  hang: "one sink answers never (hangs)",
+  "hang-later": `one sink hangs after answering for ${HANG_AFTER_MS / 1000} s`,
+};
+
+const BAR_SUBJECTS: Readonly<Record<Exclude<Mode, "none">, string>> = {
+  "500": "a failing (500) sink",
+  hang: "a hanging sink",
+  "hang-later": "a sink that starts hanging mid-run",
+};
 
 interface ModeSummary {
   readonly mode: Mode;
@@ -178,11 +193,21 @@ async function isolationRun(
       payloadBytes: KB,
       expectPaths: mode === "none" ? [HEALTHY, FAILING] : [HEALTHY],
       latencyPaths: [HEALTHY],
+      ...(mode === "hang-later" ? { during: () => hangLater(ctx) } : {}),
     },
     sluice,
   );
   const metrics = await scrapeMetrics(sluice.url);
   return { mode, result, metrics };
+}
+
+/**
+ * A subscriber that stops answering once it has earned its full window (a deploy that hangs, a
+ * lock): its trigger has a window of deliveries in flight when the hang begins.
+ */
+async function hangLater(ctx: Context): Promise<void> {
+  await sleep(HANG_AFTER_MS);
+  await ctx.sink.mode(FAILING, "hang");
 }
 
 /** Where the failing trigger's events went, from /metrics. */
