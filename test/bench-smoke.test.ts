@@ -593,6 +593,32 @@ describe("bench histogram and ramp", () => {
     assert.deepEqual(b4Bar(exports, 1_000), [], "no bar below 10,000 triggers");
   });
 
+  it("B4 shows the broker's CPU per event of its paired rounds next to the verdict, without judging it", () => {
+    const exports = { "indexed.1": 36_300, "indexed.10000": 35_000 };
+    const round = (oneCpuUs: number | undefined, manyCpuUs: number | undefined, many: string[] = []) => ({
+      one: [],
+      many,
+      oneCpuUs,
+      manyCpuUs,
+    });
+    const check = {
+      rate: 32_670,
+      rounds: [round(70, 80), round(60, 90), round(80, 75), round(undefined, 999)],
+    };
+    const [line] = b4Bar(exports, 10_000, check);
+    assert.match(
+      line?.measured ?? "",
+      /broker CPU per event at that rate \(median of 3 rounds\): 10,000 triggers 80 µs vs 1 trigger 70 µs \(\+14%\)$/,
+    );
+    assert.equal(line?.pass, true, "CPU is shown, not judged");
+    const noCpu = { rate: 32_670, rounds: [round(undefined, undefined)] };
+    assert.doesNotMatch(b4Bar(exports, 10_000, noCpu)[0]?.measured ?? "", /CPU/);
+    const slow = ["e2e p99 300 ms > 100 ms"];
+    const [failed] = b4Bar(exports, 10_000, { rate: 32_670, rounds: [round(50, 45, slow)] });
+    assert.equal(failed?.pass, false, "a cheaper CPU reading does not pass a round that was not sustained");
+    assert.match(failed?.measured ?? "", /45 µs vs 1 trigger 50 µs \(-10%\)$/);
+  });
+
   it("B5 runs at 1,000 ev/s, or an eighth of B1's maximum on a machine where that is less", () => {
     assert.equal(isolationRate(undefined), 1000);
     assert.equal(isolationRate(15_300), 1000);

@@ -203,7 +203,15 @@ function figureOf(
  */
 export interface BarRounds {
   readonly rate: number;
-  readonly rounds: readonly { readonly one: readonly string[]; readonly many: readonly string[] }[];
+  readonly rounds: readonly BarRound[];
+}
+
+export interface BarRound {
+  readonly one: readonly string[];
+  readonly many: readonly string[];
+  /** The broker's CPU per accepted event in each step (µs), where the step measured it. */
+  readonly oneCpuUs?: number | undefined;
+  readonly manyCpuUs?: number | undefined;
 }
 
 /** The target of a ramp (or check step) against `sluice`, with the mix's events and routes. */
@@ -236,8 +244,11 @@ function targetOf(
  */
 async function checkBar(ctx: Context, one: number, largest: number): Promise<BarRounds> {
   const rate = Math.ceil((1 - BAR_COST) * one);
-  const rounds: { one: string[]; many: string[] }[] = [];
-  const stepAt = async (n: number, round: number): Promise<string[]> => {
+  const rounds: BarRound[] = [];
+  const stepAt = async (
+    n: number,
+    round: number,
+  ): Promise<{ reasons: string[]; cpuUs: number | undefined }> => {
     const key = `indexed.${n}`;
     const mix = triggerMix(
       n,
@@ -256,13 +267,15 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
           result,
         ),
       );
-      return reasons;
+      return { reasons, cpuUs: result.cpu.brokerUsPerEvent };
     });
   };
   const { barRounds, minBarRounds, cesql } = ctx.profile.b4;
   const limits = { max: barRounds, min: minBarRounds, reserveMs: cesql ? ctx.profile.ramp.minBudgetMs : 0 };
   await inRounds(ctx, "the bar's check", limits, async (round) => {
-    rounds.push({ one: await stepAt(1, round), many: await stepAt(largest, round) });
+    const one = await stepAt(1, round);
+    const many = await stepAt(largest, round);
+    rounds.push({ one: one.reasons, many: many.reasons, oneCpuUs: one.cpuUs, manyCpuUs: many.cpuUs });
   });
   return { rate, rounds };
 }
@@ -290,7 +303,7 @@ export function bar(exports: Record<string, number>, largest: number, check?: Ba
     `at 90% of 1 trigger, ${check.rate.toLocaleString("en-US")} ev/s: ${largest.toLocaleString("en-US")} triggers ` +
     `sustained in ${total - failures.length} of ${total} rounds (1 trigger: ${informative.length} of ${total})`;
   if (informative.length === 0) {
-    const measured = `${ramps}; ${rounds}: inconclusive, 1 trigger could not hold the rate either, so judged by the ramps`;
+    const measured = `${ramps}; ${rounds}: inconclusive, 1 trigger could not hold the rate either, so judged by the ramps${cpuNote(check, largest)}`;
     return [{ bar: BAR_TEXT, measured, pass: byRamps }];
   }
   const measured =
@@ -298,8 +311,34 @@ export function bar(exports: Record<string, number>, largest: number, check?: Ba
     (informative.length < total
       ? `; of the ${informative.length} round(s) where 1 trigger held it, ${sustained}`
       : "") +
-    (failures.length === 0 ? "" : `; not sustained: ${failures.join(" | ")}`);
+    (failures.length === 0 ? "" : `; not sustained: ${failures.join(" | ")}`) +
+    cpuNote(check, largest);
   return [{ bar: BAR_TEXT, measured, pass: sustained * 2 > informative.length }];
+}
+
+/**
+ * The check's steps run both brokers at the same rate, so their CPU per event is a paired reading
+ * of what the extra triggers cost, steadier than pass/fail at the saturation edge. Shown, not
+ * judged: a throughput bar is not a CPU bar.
+ */
+function cpuNote(check: BarRounds, largest: number): string {
+  const paired = check.rounds.filter((r) => r.oneCpuUs !== undefined && r.manyCpuUs !== undefined);
+  if (paired.length === 0) return "";
+  const one = median(paired.map((r) => r.oneCpuUs as number));
+  const many = median(paired.map((r) => r.manyCpuUs as number));
+  const change = Math.round((many / Math.max(1, one) - 1) * 100);
+  return (
+    `; broker CPU per event at that rate (median of ${paired.length} round${paired.length === 1 ? "" : "s"}): ` +
+    `${largest.toLocaleString("en-US")} triggers ${many} µs vs 1 trigger ${one} µs (${change >= 0 ? "+" : ""}${change}%)`
+  );
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const BAR_TEXT = "10,000 triggers cost ≤ 10% of throughput vs 1 trigger (exact/prefix mix)";
