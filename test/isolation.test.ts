@@ -1,5 +1,7 @@
 // A slow, failing or unreachable subscriber never delays deliveries to other triggers (§5).
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FAILING_AFTER } from "@sluice/runtime";
@@ -167,6 +169,117 @@ describe("isolation", () => {
     } finally {
       await p.close();
       await sink.close();
+    }
+  });
+
+  /**
+   * A subscriber that answers in 40 ms until hang(), then holds every request until the broker
+   * gives up on it, behind a trigger with one retry 50 ms after a 200 ms timeout. Records how many
+   * hung first tries were open as each arrived, and when each retry arrived.
+   */
+  async function stallingPipeline() {
+    let hanging = false;
+    let active = 0;
+    const seen = new Set<string>();
+    const firstTries: number[] = [];
+    const retries: number[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      const id = String(req.headers["ce-id"]);
+      if (!hanging) {
+        seen.add(id);
+        setTimeout(() => res.writeHead(202).end(), 40);
+        return;
+      }
+      active += 1;
+      if (seen.has(id)) retries.push(performance.now());
+      else firstTries.push(active);
+      seen.add(id);
+      res.on("close", () => {
+        active -= 1;
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const p = await startPipeline(
+      manifests(
+        broker(),
+        trigger("stalls", {
+          subscriber: { uri: url },
+          delivery: { retry: 1, timeout: "PT0.2S", backoffPolicy: "linear", backoffDelay: "PT0.05S" },
+        }),
+      ),
+      {
+        limits: {
+          inFlightPerTrigger: WINDOW,
+          inFlightPerFailingTrigger: FAILING_WINDOW,
+          inFlightTotal: 64,
+          // long enough for every waiting retry to get a slot, were they kept waiting at shutdown
+          shutdownGraceMs: 5_000,
+        },
+      },
+    );
+    const send = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) {
+        const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": `stall-${i}` }), body: "{}" });
+        assert.equal(r.status, 202);
+      }
+    };
+    /** Earns the full window with answers, then hangs with WINDOW deliveries in flight. */
+    const hangWithFullWindow = async () => {
+      await send(0, 60);
+      await eventually(() => seen.size >= 60, "every event delivered while the subscriber answered");
+      hanging = true;
+      await send(60, WINDOW);
+      await eventually(() => firstTries.length >= WINDOW, "the full window in flight when the hang began");
+      assert.ok(
+        Math.max(...firstTries) > FAILING_WINDOW,
+        `the hang began with more than the narrow window in flight (saw ${Math.max(...firstTries)})`,
+      );
+    };
+    const close = async () => {
+      await p.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { p, retries, hangWithFullWindow, close };
+  }
+
+  it("paces the retries of a subscriber that stops answering with its full window in flight", async () => {
+    const { retries, hangWithFullWindow, close } = await stallingPipeline();
+    try {
+      await hangWithFullWindow();
+      await eventually(() => retries.length >= WINDOW, "every hung delivery retried", { timeoutMs: 10_000 });
+      // Each attempt lasts its whole 200 ms timeout, so with the narrow window no more than
+      // FAILING_WINDOW retries can start within 150 ms (counting open requests instead would race
+      // the sink seeing the previous attempt's connection close). Unpaced, all 16 start together.
+      const gaps = retries.slice(FAILING_WINDOW).map((t, i) => t - (retries[i] as number));
+      assert.ok(
+        gaps.every((gap) => gap >= 150),
+        `at most ${FAILING_WINDOW} retries within 150 ms; shortest span ${Math.round(Math.min(...gaps))} ms`,
+      );
+    } finally {
+      await close();
+    }
+  });
+
+  it("gives back the deliveries waiting for an attempt slot when it stops, instead of retrying them", async () => {
+    const { p, retries, hangWithFullWindow, close } = await stallingPipeline();
+    try {
+      await hangWithFullWindow();
+      await eventually(() => retries.length >= FAILING_WINDOW, "the first retries under way");
+      const atStop = retries.length;
+      await p.close();
+      assert.ok(
+        retries.length <= atStop + FAILING_WINDOW,
+        `after stop, at most the attempts that had a slot: ${retries.length - atStop} more retries`,
+      );
+      assert.ok(
+        retries.length < WINDOW,
+        `the waiting deliveries were given back (${retries.length} retried)`,
+      );
+    } finally {
+      await close();
     }
   });
 

@@ -41,7 +41,8 @@ Options:
       --max-inflight-per-failing-trigger N
                              where a trigger's window starts, and falls back to while its last 8
                              deliveries failed every attempt (unreachable, timeout, 5xx); it grows by
-                             one per answered delivery (default ${DEFAULT_LIMITS.inFlightPerFailingTrigger})
+                             one per answered delivery, halves per unanswered attempt, and bounds
+                             retries too (default ${DEFAULT_LIMITS.inFlightPerFailingTrigger})
   -h, --help                 show this help`;
 
 const OPTIONS: OptionSpec = {

@@ -28,7 +28,7 @@ export interface RunState {
   aborted: boolean;
   /** Aborts the attempt in progress. */
   current: { abort(): void } | undefined;
-  /** Ends the backoff wait in progress. */
+  /** Ends the wait in progress (backoff, or for the pacer to let the next attempt go). */
   wake: (() => void) | undefined;
 }
 

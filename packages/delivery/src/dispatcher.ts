@@ -22,7 +22,14 @@ import { deadLetterEvent } from "./error-extensions.js";
 import { DeliveryErrors } from "./errors.js";
 import { retryWait } from "./retry-policy.js";
 import { type Target, Targets } from "./targets.js";
-import type { AttemptInfo, DeliveryRequest, DeliveryResult, Dispatcher, DispatcherOptions } from "./types.js";
+import type {
+  AttemptInfo,
+  AttemptPacer,
+  DeliveryRequest,
+  DeliveryResult,
+  Dispatcher,
+  DispatcherOptions,
+} from "./types.js";
 
 /** The reply-loop guard lives in EventEnvelope.ttl; a stray attribute never leaves the broker. */
 const OMIT: ReadonlySet<string> = new Set([TTL_EXTENSION]);
@@ -38,6 +45,7 @@ interface Leg {
   readonly namespace: string;
   readonly deadLetter: boolean;
   readonly onReply: ((reply: CloudEvent) => Promise<void>) | undefined;
+  readonly pacer: AttemptPacer | undefined;
 }
 
 type LegResult =
@@ -140,6 +148,7 @@ class HttpDispatcher implements Dispatcher {
         namespace,
         deadLetter: false,
         onReply: request.onReply,
+        pacer: request.pacer,
       },
       run,
     );
@@ -161,7 +170,16 @@ class HttpDispatcher implements Dispatcher {
       };
     }
     const second = await this.#leg(
-      { url: sink.url, event, envelope, policy, namespace, deadLetter: true, onReply: undefined },
+      {
+        url: sink.url,
+        event,
+        envelope,
+        policy,
+        namespace,
+        deadLetter: true,
+        onReply: undefined,
+        pacer: undefined,
+      },
       run,
     );
     if (second.kind === "aborted") return { outcome: "aborted", attempts: first.attempts };
@@ -188,12 +206,20 @@ class HttpDispatcher implements Dispatcher {
   async #leg(leg: Leg, run: RunState): Promise<LegResult> {
     const spec = this.#spec(leg);
     const { policy } = leg;
+    const pacer = spec instanceof SluiceError ? undefined : leg.pacer;
     for (let attempts = 1; ; attempts++) {
+      const paced = pacer?.attemptStarting();
+      if (paced !== undefined && !(await this.#admitted(paced, pacer as AttemptPacer, run))) {
+        return { kind: "aborted", attempts: attempts - 1 };
+      }
       const started = performance.now();
       let outcome =
         spec instanceof SluiceError
           ? failure(DeliveryErrors.INVALID_URL, spec.message, false)
           : await attempt(spec, this.#delays, run);
+      pacer?.attemptEnded(
+        outcome === "aborted" ? "aborted" : outcome.status === undefined ? "unanswered" : "answered",
+      );
       if (outcome === "aborted") return { kind: "aborted", attempts };
       let replied = false;
       if (outcome.ok && outcome.reply !== undefined && leg.onReply !== undefined) {
@@ -246,6 +272,31 @@ class HttpDispatcher implements Dispatcher {
       replies: !leg.deadLetter,
       maxReplyBytes: this.#maxReplyBytes,
     };
+  }
+
+  /**
+   * Waits for the pacer's answer: true to go, false when the pacer gives the delivery up or the run
+   * is aborted first (an attempt the pacer lets go after that is ended at once).
+   */
+  #admitted(go: Promise<boolean>, pacer: AttemptPacer, run: RunState): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      run.wake = () => {
+        run.wake = undefined;
+        settled = true;
+        resolve(false);
+      };
+      void go.then((admitted) => {
+        if (settled) {
+          if (admitted) pacer.attemptEnded("aborted");
+          return;
+        }
+        settled = true;
+        run.wake = undefined;
+        resolve(admitted);
+      });
+      if (run.aborted) run.wake();
+    });
   }
 
   #sleep(ms: number, run: RunState): Promise<boolean> {

@@ -14,4 +14,12 @@ export {
   parseRetryAfter,
   retryWait,
 } from "./retry-policy.js";
-export type { AttemptInfo, DeliveryRequest, DeliveryResult, Dispatcher, DispatcherOptions } from "./types.js";
+export type {
+  AttemptEnd,
+  AttemptInfo,
+  AttemptPacer,
+  DeliveryRequest,
+  DeliveryResult,
+  Dispatcher,
+  DispatcherOptions,
+} from "./types.js";

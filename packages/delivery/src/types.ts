@@ -18,6 +18,32 @@ export interface DeliveryRequest {
   readonly onReply?: (reply: CloudEvent) => Promise<void>;
   /** Shutdown: stop waiting and attempting; the delivery resolves "aborted". */
   readonly signal?: AbortSignal;
+  /** Paces the attempts to the subscriber (never to the dead-letter sink); see AttemptPacer. */
+  readonly pacer?: AttemptPacer;
+}
+
+/** How an attempt the pacer let go ended. */
+export type AttemptEnd =
+  /** The subscriber answered, with any HTTP status. */
+  | "answered"
+  /** No answer: timed out, connection refused or reset. */
+  | "unanswered"
+  /** Aborted (shutdown), or not made after all. */
+  | "aborted";
+
+/**
+ * Paces one subscriber's attempts, first tries and retries alike: the runtime uses it to keep a
+ * trigger's attempts in progress within its delivery window, so retries of a subscriber that stopped
+ * answering wait for a slot instead of all going out together.
+ */
+export interface AttemptPacer {
+  /**
+   * Before each attempt to the subscriber (after any backoff). Undefined: go now. A promise: go when
+   * it resolves true; false gives the delivery up ("aborted"). Every attempt let go is followed by
+   * exactly one attemptEnded().
+   */
+  attemptStarting(): Promise<boolean> | undefined;
+  attemptEnded(end: AttemptEnd): void;
 }
 
 export type DeliveryResult =

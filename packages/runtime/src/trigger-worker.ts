@@ -1,12 +1,19 @@
-import type {
-  CloudEvent,
-  Delivery,
-  EventEnvelope,
-  Logger,
-  SubscriptionQueue,
-  TriggerResource,
+import {
+  type CloudEvent,
+  type Delivery,
+  type EventEnvelope,
+  Fifo,
+  type Logger,
+  type SubscriptionQueue,
+  type TriggerResource,
 } from "@sluice/core";
-import { type DeliveryResult, type Dispatcher, isRetryableStatus } from "@sluice/delivery";
+import {
+  type AttemptEnd,
+  type AttemptPacer,
+  type DeliveryResult,
+  type Dispatcher,
+  isRetryableStatus,
+} from "@sluice/delivery";
 import type { Limiter } from "./limiter.js";
 import type { TriggerMetrics } from "./runtime-metrics.js";
 
@@ -33,6 +40,9 @@ export interface TriggerWorkerOptions {
 
 const RELEASE_DELAY_MS = 1000;
 
+/** The pacer's answer to an attempt that finds no slot while the worker stops. */
+const GIVE_BACK: Promise<boolean> = Promise.resolve(false);
+
 /** Why a worker's take() was aborted: the worker is stopping (shutdown, or its trigger removed). */
 const STOPPING = new Error("trigger worker stopping");
 
@@ -56,12 +66,16 @@ export const FAILING_AFTER = 8;
  * when the subscriber is failing (FAILING_AFTER) it falls back to where it started. A subscriber
  * that hangs or is down from the start then has a few deliveries in flight (still every event,
  * every retry), not a full window timing out and being retried at once: fewer attempts, timers,
- * connections and dead letters at a time, which is what keeps other triggers' latency flat. One
- * that stops answering later gets the narrow window once FAILING_AFTER deliveries failed; the
- * deliveries already in flight then finish their retries. A subscriber that comes back is not met
- * by a full window at once either.
+ * connections and dead letters at a time, which is what keeps other triggers' latency flat. A
+ * subscriber that comes back is not met by a full window at once either.
+ *
+ * The worker also paces attempts (it is the dispatcher's AttemptPacer for its deliveries): each
+ * attempt the subscriber did not answer (timed out, refused, reset) halves the window, down to
+ * where it started, and an attempt, first try or retry, goes only while fewer than the window are
+ * in progress, in the order they asked. So a subscriber that stops answering while it has its full
+ * window in flight gets those deliveries' retries a few at a time, not all at once.
  */
-export class TriggerWorker {
+export class TriggerWorker implements AttemptPacer {
   #trigger: TriggerResource;
   readonly #o: TriggerWorkerOptions;
   readonly #stopTaking = new AbortController();
@@ -75,6 +89,10 @@ export class TriggerWorker {
   readonly #failingWindow: number;
   /** Deliveries that may be in flight now: from #failingWindow, one more per answer, up to maxInFlight. */
   #window: number;
+  /** Attempts to the subscriber in progress (let go by attemptStarting, not yet ended). */
+  #attempting = 0;
+  /** Attempts waiting for one of those to end; made when first needed. */
+  #paced: Fifo<(go: boolean) => void> | undefined;
   #slotFreed: (() => void) | undefined;
   #idle: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -113,14 +131,18 @@ export class TriggerWorker {
   }
 
   /**
-   * Stops taking work, lets in-flight deliveries finish for up to `graceMs`, then abandons the
-   * rest (left unacked: a durable broker hands them out again after a restart).
+   * Stops taking work, gives back deliveries waiting for an attempt slot, lets in-flight deliveries
+   * finish for up to `graceMs`, then abandons the rest (left unacked: a durable broker hands them
+   * out again after a restart).
    */
   async stop(graceMs: number): Promise<void> {
     // A prepared reason: abort() without one builds a DOMException with a stack trace per worker,
     // a third of the time it takes to stop 10,000 idle triggers. take() only looks at `aborted`.
     this.#stopTaking.abort(STOPPING);
     this.#slotFreed?.();
+    // Attempts waiting for a slot are not in progress: their deliveries are given back now (left
+    // unacked, like the rest), so the grace is spent on attempts the subscriber has.
+    for (const waiting of this.#paced?.drain() ?? []) waiting(false);
     await this.#loop;
     if (this.#inFlight > 0) {
       const idle = new Promise<void>((resolve) => {
@@ -258,7 +280,39 @@ export class TriggerWorker {
       });
     }
     this.#failedInARow = 0;
-    if (this.#window < this.#o.maxInFlight) this.#window += 1;
+    if (this.#window < this.#o.maxInFlight) {
+      this.#window += 1;
+      this.#letWaitingGo();
+    }
+  }
+
+  /** AttemptPacer: an attempt goes now when the window has room and none waits before it. */
+  attemptStarting(): Promise<boolean> | undefined {
+    if (this.#abandoned || (this.#attempting < this.#window && (this.#paced?.length ?? 0) === 0)) {
+      this.#attempting += 1;
+      return undefined;
+    }
+    // Stopping: a delivery with no slot is given back rather than made to wait (see stop()).
+    if (this.#stopTaking.signal.aborted) return GIVE_BACK;
+    return new Promise<boolean>((resolve) => (this.#paced ??= new Fifo()).push(resolve));
+  }
+
+  /** AttemptPacer: an attempt ended; one the subscriber did not answer halves the window. */
+  attemptEnded(end: AttemptEnd): void {
+    this.#attempting -= 1;
+    if (end === "unanswered" && this.#window > this.#failingWindow) {
+      this.#window = Math.max(this.#failingWindow, this.#window >> 1);
+    }
+    this.#letWaitingGo();
+  }
+
+  #letWaitingGo(): void {
+    const paced = this.#paced;
+    if (paced === undefined) return;
+    while (paced.length > 0 && this.#attempting < this.#window) {
+      this.#attempting += 1;
+      paced.shift()?.(true);
+    }
   }
 
   #dispatch(delivery: Delivery): Promise<DeliveryResult> {
@@ -271,6 +325,7 @@ export class TriggerWorker {
       namespace: trigger.namespace,
       onReply: (reply) => this.#o.broker.storeReply(parent, reply),
       signal: (this.#abortDeliveries ??= new AbortController()).signal,
+      pacer: this,
     });
   }
 
