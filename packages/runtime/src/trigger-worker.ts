@@ -87,7 +87,10 @@ export class TriggerWorker implements AttemptPacer {
   #failedInARow = 0;
   /** Where the window starts and falls back to: maxInFlightWhileFailing, never wider than maxInFlight. */
   readonly #failingWindow: number;
-  /** Deliveries that may be in flight now: from #failingWindow, one more per answer, up to maxInFlight. */
+  /**
+   * Deliveries that may be in flight, and attempts in progress, now: from #failingWindow, one more
+   * per answer up to maxInFlight, halved per unanswered attempt, back to #failingWindow when failing.
+   */
   #window: number;
   /** Attempts to the subscriber in progress (let go by attemptStarting, not yet ended). */
   #attempting = 0;
