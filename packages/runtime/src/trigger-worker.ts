@@ -40,7 +40,7 @@ export interface TriggerWorkerOptions {
 
 const RELEASE_DELAY_MS = 1000;
 
-/** The pacer's answer to an attempt that finds no slot while the worker stops. */
+/** The pacer's answer to an attempt asked for while the worker stops: give the delivery back. */
 const GIVE_BACK: Promise<boolean> = Promise.resolve(false);
 
 /** Why a worker's take() was aborted: the worker is stopping (shutdown, or its trigger removed). */
@@ -134,17 +134,17 @@ export class TriggerWorker implements AttemptPacer {
   }
 
   /**
-   * Stops taking work, gives back deliveries waiting for an attempt slot, lets in-flight deliveries
-   * finish for up to `graceMs`, then abandons the rest (left unacked: a durable broker hands them
-   * out again after a restart).
+   * Stops taking work and starting attempts: attempts in progress may finish for up to `graceMs`,
+   * then the rest are abandoned. Every delivery not done by then, including those between attempts,
+   * is left unacked: a durable broker hands it out again after a restart.
    */
   async stop(graceMs: number): Promise<void> {
     // A prepared reason: abort() without one builds a DOMException with a stack trace per worker,
     // a third of the time it takes to stop 10,000 idle triggers. take() only looks at `aborted`.
     this.#stopTaking.abort(STOPPING);
     this.#slotFreed?.();
-    // Attempts waiting for a slot are not in progress: their deliveries are given back now (left
-    // unacked, like the rest), so the grace is spent on attempts the subscriber has.
+    // No attempt starts from now on (attemptStarting): deliveries waiting for a slot are given back
+    // now, so the grace is spent on the attempts the subscriber already has.
     for (const waiting of this.#paced?.drain() ?? []) waiting(false);
     await this.#loop;
     if (this.#inFlight > 0) {
@@ -289,14 +289,16 @@ export class TriggerWorker implements AttemptPacer {
     }
   }
 
-  /** AttemptPacer: an attempt goes now when the window has room and none waits before it. */
+  /**
+   * AttemptPacer: an attempt goes now when the window has room and none waits before it. Once the
+   * worker stops no attempt starts: the delivery is given back (see stop()).
+   */
   attemptStarting(): Promise<boolean> | undefined {
-    if (this.#abandoned || (this.#attempting < this.#window && (this.#paced?.length ?? 0) === 0)) {
+    if (this.#stopTaking.signal.aborted) return GIVE_BACK;
+    if (this.#attempting < this.#window && (this.#paced?.length ?? 0) === 0) {
       this.#attempting += 1;
       return undefined;
     }
-    // Stopping: a delivery with no slot is given back rather than made to wait (see stop()).
-    if (this.#stopTaking.signal.aborted) return GIVE_BACK;
     return new Promise<boolean>((resolve) => (this.#paced ??= new Fifo()).push(resolve));
   }
 
