@@ -6,7 +6,15 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FAILING_AFTER } from "@sluice/runtime";
 import { always, eventually, hang, type SinkAction, startRecordingSink } from "@sluice/testing";
-import { broker, ceHeaders, http, manifests, startPipeline, trigger } from "./helpers/pipeline.js";
+import {
+  broker,
+  ceHeaders,
+  http,
+  manifests,
+  type Pipeline,
+  startPipeline,
+  trigger,
+} from "./helpers/pipeline.js";
 
 describe("isolation", () => {
   for (const [name, responder] of [
@@ -70,6 +78,20 @@ describe("isolation", () => {
   const FAILING_WINDOW = 2;
   /** Requests that may have started before the window narrowed: the first window, then one per failure. */
   const SETTLED = WINDOW + FAILING_AFTER;
+  const LIMITS = { inFlightPerTrigger: WINDOW, inFlightPerFailingTrigger: FAILING_WINDOW, inFlightTotal: 64 };
+
+  /** Posts events `${prefix}-${from}` to `${prefix}-${from + count - 1}` one by one, each accepted. */
+  function sender(p: Pipeline, prefix: string) {
+    return async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) {
+        const r = await http(p.brokerUrl(), {
+          headers: ceHeaders({ "ce-id": `${prefix}-${i}` }),
+          body: "{}",
+        });
+        assert.equal(r.status, 202);
+      }
+    };
+  }
 
   async function pipelineFor(url: string) {
     const p = await startPipeline(
@@ -77,17 +99,9 @@ describe("isolation", () => {
         broker(),
         trigger("down", { subscriber: { uri: url }, delivery: { retry: 0, timeout: "PT10S" } }),
       ),
-      {
-        limits: { inFlightPerTrigger: WINDOW, inFlightPerFailingTrigger: FAILING_WINDOW, inFlightTotal: 64 },
-      },
+      { limits: LIMITS },
     );
-    const send = async (from: number, count: number) => {
-      for (let i = from; i < from + count; i++) {
-        const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": `down-${i}` }), body: "{}" });
-        assert.equal(r.status, 202);
-      }
-    };
-    return { p, send };
+    return { p, send: sender(p, "down") };
   }
 
   it("starts a trigger with the narrow window and widens it with each answer (slow start)", async () => {
@@ -210,21 +224,11 @@ describe("isolation", () => {
         }),
       ),
       {
-        limits: {
-          inFlightPerTrigger: WINDOW,
-          inFlightPerFailingTrigger: FAILING_WINDOW,
-          inFlightTotal: 64,
-          // long enough for every waiting retry to get a slot, were they kept waiting at shutdown
-          shutdownGraceMs: 5_000,
-        },
+        // long enough for every waiting retry to get a slot, were they kept waiting at shutdown
+        limits: { ...LIMITS, shutdownGraceMs: 5_000 },
       },
     );
-    const send = async (from: number, count: number) => {
-      for (let i = from; i < from + count; i++) {
-        const r = await http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": `stall-${i}` }), body: "{}" });
-        assert.equal(r.status, 202);
-      }
-    };
+    const send = sender(p, "stall");
     /** Earns the full window with answers, then hangs with WINDOW deliveries in flight. */
     const hangWithFullWindow = async () => {
       await send(0, 60);

@@ -208,9 +208,11 @@ class HttpDispatcher implements Dispatcher {
     const { policy } = leg;
     const pacer = spec instanceof SluiceError ? undefined : leg.pacer;
     for (let attempts = 1; ; attempts++) {
-      const paced = pacer?.attemptStarting();
-      if (paced !== undefined && !(await this.#admitted(paced, pacer as AttemptPacer, run))) {
-        return { kind: "aborted", attempts: attempts - 1 };
+      if (pacer !== undefined) {
+        const paced = pacer.attemptStarting();
+        if (paced !== undefined && !(await this.#admitted(paced, pacer, run))) {
+          return { kind: "aborted", attempts: attempts - 1 };
+        }
       }
       const started = performance.now();
       let outcome =

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
   always,
+  eventually,
   failTimes,
   hang,
   makeEnvelope,
@@ -9,7 +10,13 @@ import {
   type RecordingSink,
   startRecordingSink,
 } from "@sluice/testing";
-import { type AttemptEnd, type AttemptPacer, createDispatcher, type Dispatcher } from "../src/index.js";
+import {
+  type AttemptEnd,
+  type AttemptPacer,
+  createDispatcher,
+  type DeliveryRequest,
+  type Dispatcher,
+} from "../src/index.js";
 import { closedPortUrl, policy } from "./helpers.js";
 
 let sink: RecordingSink;
@@ -67,9 +74,16 @@ function gatePacer(): AttemptPacer & {
   };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(condition(), "condition not reached in time");
+/** One fresh event to `url` (the recording sink by default) under `pacer`. */
+function deliver(pacer: AttemptPacer, overrides: Partial<DeliveryRequest> = {}) {
+  return dispatcher.deliver({
+    envelope: makeEnvelope(makeEvent()),
+    url: sink.url,
+    policy: policy({ retry: 3 }),
+    namespace: "ns",
+    pacer,
+    ...overrides,
+  });
 }
 
 describe("attempt pacer", () => {
@@ -77,25 +91,13 @@ describe("attempt pacer", () => {
     sink.respond(failTimes(1, 503));
     dls.respond(always(202));
     const pacer = recordingPacer();
-    const result = await dispatcher.deliver({
-      envelope: makeEnvelope(makeEvent()),
-      url: sink.url,
-      policy: policy({ retry: 2 }),
-      namespace: "ns",
-      pacer,
-    });
+    const result = await deliver(pacer, { policy: policy({ retry: 2 }) });
     assert.equal(result.outcome, "delivered");
     assert.deepEqual(pacer.calls, ["start", "answered", "start", "answered"]);
 
     sink.respond(always(500));
     const toDls = recordingPacer();
-    const dead = await dispatcher.deliver({
-      envelope: makeEnvelope(makeEvent()),
-      url: sink.url,
-      policy: policy({ retry: 1, deadLetterSink: { url: dls.url } }),
-      namespace: "ns",
-      pacer: toDls,
-    });
+    const dead = await deliver(toDls, { policy: policy({ retry: 1, deadLetterSink: { url: dls.url } }) });
     assert.equal(dead.outcome, "dead-lettered");
     assert.deepEqual(
       toDls.calls,
@@ -107,23 +109,11 @@ describe("attempt pacer", () => {
   it("reports timed-out and refused attempts as unanswered", async () => {
     sink.respond(hang);
     const pacer = recordingPacer();
-    const result = await dispatcher.deliver({
-      envelope: makeEnvelope(makeEvent()),
-      url: sink.url,
-      policy: policy({ retry: 1, timeoutMs: 50 }),
-      namespace: "ns",
-      pacer,
-    });
+    const result = await deliver(pacer, { policy: policy({ retry: 1, timeoutMs: 50 }) });
     assert.equal(result.outcome, "failed");
     assert.deepEqual(pacer.calls, ["start", "unanswered", "start", "unanswered"]);
     const refused = recordingPacer();
-    await dispatcher.deliver({
-      envelope: makeEnvelope(makeEvent()),
-      url: await closedPortUrl(),
-      policy: policy({ retry: 0 }),
-      namespace: "ns",
-      pacer: refused,
-    });
+    await deliver(refused, { url: await closedPortUrl(), policy: policy({ retry: 0 }) });
     assert.deepEqual(refused.calls, ["start", "unanswered"]);
   });
 
@@ -131,18 +121,12 @@ describe("attempt pacer", () => {
     sink.respond(failTimes(1, 503));
     const pacer = gatePacer();
     const before = sink.requests.length;
-    const delivery = dispatcher.deliver({
-      envelope: makeEnvelope(makeEvent()),
-      url: sink.url,
-      policy: policy({ retry: 3 }),
-      namespace: "ns",
-      pacer,
-    });
-    await until(() => pacer.waiting === 1);
+    const delivery = deliver(pacer);
+    await eventually(() => pacer.waiting === 1, "the pacer's state");
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(sink.requests.length, before, "nothing sent while the pacer holds the first attempt");
     pacer.release(true);
-    await until(() => pacer.waiting === 1 && sink.requests.length === before + 1);
+    await eventually(() => pacer.waiting === 1 && sink.requests.length === before + 1, "the pacer's state");
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(sink.requests.length, before + 1, "the retry waits for the pacer too");
     pacer.release(false);
@@ -154,19 +138,12 @@ describe("attempt pacer", () => {
   it("ends the wait on abort, and ends at once an attempt the pacer lets go after that", async () => {
     const pacer = gatePacer();
     const controller = new AbortController();
-    const delivery = dispatcher.deliver({
-      envelope: makeEnvelope(makeEvent()),
-      url: sink.url,
-      policy: policy({ retry: 3 }),
-      namespace: "ns",
-      pacer,
-      signal: controller.signal,
-    });
-    await until(() => pacer.waiting === 1);
+    const delivery = deliver(pacer, { signal: controller.signal });
+    await eventually(() => pacer.waiting === 1, "the pacer's state");
     controller.abort();
     assert.deepEqual(await delivery, { outcome: "aborted", attempts: 0 });
     pacer.release(true);
-    await until(() => pacer.ended.length === 1);
+    await eventually(() => pacer.ended.length === 1, "the pacer's state");
     assert.deepEqual(pacer.ended, ["aborted"], "the slot given after the abort is handed back");
   });
 });
