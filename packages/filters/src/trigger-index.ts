@@ -1,6 +1,7 @@
 import { type CloudEvent, isSluiceError, SluiceError } from "@sluice/core";
 import { Bucket, type IndexEntry } from "./bucket.js";
 import { compileTriggerFilter, type TriggerFilterInput } from "./compile.js";
+import { KeyFilter } from "./key-filter.js";
 import type { Atom, Attributes } from "./node.js";
 import { type RadixNode, RadixTree } from "./radix-tree.js";
 import { chooseRequirement } from "./requirements.js";
@@ -33,6 +34,8 @@ export function createTriggerIndex(triggers: readonly TriggerFilterInput[] = [])
 interface AttributeSlot {
   readonly name: string;
   readonly exact: Map<string, Bucket>;
+  /** Read before `exact`: most values an event carries are no key of a large map. */
+  readonly exactKeys: KeyFilter;
   readonly prefixes: RadixTree;
   readonly suffixes: RadixTree;
   present: Bucket | undefined;
@@ -110,9 +113,11 @@ class IndexedTriggers implements TriggerIndex {
         if (bucket === undefined) {
           bucket = new Bucket(() => {
             slot.exact.delete(atom.value);
+            slot.exactKeys.removed();
             this.#releaseSlot(slot);
           });
           slot.exact.set(atom.value, bucket);
+          slot.exactKeys.added(atom.value);
         }
         return bucket;
       }
@@ -142,9 +147,11 @@ class IndexedTriggers implements TriggerIndex {
   #slotFor(name: string): AttributeSlot {
     let slot = this.#slots.get(name);
     if (slot === undefined) {
+      const exact = new Map<string, Bucket>();
       slot = {
         name,
-        exact: new Map(),
+        exact,
+        exactKeys: new KeyFilter(() => exact.keys()),
         prefixes: new RadixTree(false),
         suffixes: new RadixTree(true),
         present: undefined,
@@ -179,7 +186,7 @@ function visitSlot(
   epoch: number,
   out: string[],
 ): void {
-  if (slot.exact.size > 0) {
+  if (slot.exact.size > 0 && slot.exactKeys.mayHave(value)) {
     const bucket = slot.exact.get(value);
     if (bucket !== undefined) visit(bucket, attributes, epoch, out);
   }

@@ -142,4 +142,27 @@ describe("trigger index", () => {
     assert.equal(ids.length, 500);
     assert.equal(new Set(ids).size, 500);
   });
+
+  it("finds every one of thousands of exact triggers through reloads (the large-map key filter)", () => {
+    const type = (i: number) => `com.acme.svc${i}.created`;
+    const index = createTriggerIndex();
+    for (let i = 0; i < 3_000; i++) {
+      index.add(trigger(`t${i}`, { exact: { type: type(i) } }));
+      // each size on the way: the filter starts, and grows, while triggers are added
+      assert.deepEqual(matchIds(index, { type: type(i) }), [`t${i}`]);
+    }
+    for (let i = 0; i < 3_000; i += 7) assert.deepEqual(matchIds(index, { type: type(i) }), [`t${i}`]);
+    assert.deepEqual(matchIds(index, { type: "com.acme.svc3000.created" }), []);
+    // a reload that renames most types, then one that removes most triggers
+    for (let i = 0; i < 3_000; i++)
+      if (i % 10 !== 0) index.add(trigger(`t${i}`, { exact: { type: `${type(i)}.v2` } }));
+    for (let i = 0; i < 3_000; i += 9) {
+      const expected = i % 10 === 0 ? type(i) : `${type(i)}.v2`;
+      assert.deepEqual(matchIds(index, { type: expected }), [`t${i}`]);
+      if (i % 10 !== 0) assert.deepEqual(matchIds(index, { type: type(i) }), []);
+    }
+    for (let i = 0; i < 3_000; i++) if (i % 100 !== 0) index.remove(`t${i}`);
+    assert.equal(index.size, 30);
+    for (let i = 0; i < 3_000; i += 100) assert.deepEqual(matchIds(index, { type: type(i) }), [`t${i}`]);
+  });
 });
