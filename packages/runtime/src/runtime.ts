@@ -22,6 +22,7 @@ import { Limiter } from "./limiter.js";
 import { DEFAULT_LIMITS, type RuntimeLimits } from "./limits.js";
 import { RuntimeMetrics } from "./runtime-metrics.js";
 import { SourceHost } from "./source-host.js";
+import { pinTickObjectShape } from "./tick-shape.js";
 
 export interface RuntimeOptions {
   readonly host?: string;
@@ -55,6 +56,8 @@ export interface Runtime {
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
+  // before resources load: their major GCs are what would otherwise slow every nextTick down
+  pinTickObjectShape();
   return new SluiceRuntime(options);
 }
 
