@@ -251,6 +251,34 @@ describe("bench histogram and ramp", () => {
     assert.equal(tried[1], 2_000, tried.join(", "));
   });
 
+  it("with confirm, a maximum that passes once and fails its repeat is not taken; the one taken passed twice", async () => {
+    // everything up to 5,000 ev/s holds; 6,000 holds only the first time (a lucky step)
+    const lucky = () => {
+      let visits = 0;
+      return (rate: number) => {
+        if (rate === 6_000) visits += 1;
+        return fakeStep(rate, rate <= 5_000 || (rate === 6_000 && visits === 1) ? 20 : 300);
+      };
+    };
+    const options = { startRate: 6_000, growth: 1.3, maxSteps: 6, resolution: 1.15 };
+    const plain = await rampTried(options, lucky());
+    assert.equal(plain.result.maxRate, 6_000, "without confirm the lucky pass is the maximum");
+    assert.equal(plain.result.confirmed, undefined);
+    const { result, tried } = await rampTried({ ...options, confirm: true }, lucky());
+    assert.equal(
+      tried.filter((rate) => rate === 6_000).length,
+      2,
+      `repeated the maximum: ${tried.join(", ")}`,
+    );
+    assert.ok(
+      result.maxRate !== undefined && result.maxRate <= 5_000,
+      `max ${result.maxRate}: ${tried.join(", ")}`,
+    );
+    assert.ok(result.maxRate >= 5_000 / 1.3, `searched on below the failed repeat: ${tried.join(", ")}`);
+    assert.equal(result.confirmed, true);
+    assert.equal(tried.filter((rate) => rate === result.maxRate).length, 2);
+  });
+
   it("a ramp out of time stops before its next step and says so; one that converged does not", async () => {
     let steps = 0;
     const cut = await ramp({
@@ -665,7 +693,7 @@ describe("bench histogram and ramp", () => {
 /** A step result with only what the ramp's verdict reads. */
 /** Runs a ramp with the shared bounds; returns its result and the rates it tried, in order. */
 async function rampTried(
-  options: Pick<RampOptions, "startRate" | "growth" | "maxSteps" | "resolution">,
+  options: Pick<RampOptions, "startRate" | "growth" | "maxSteps" | "resolution" | "confirm">,
   step: (rate: number) => StepResult,
 ): Promise<{ result: RampResult; tried: number[] }> {
   const tried: number[] = [];

@@ -106,6 +106,8 @@ export interface RampTarget {
   readonly part?: Part;
   /** Time to keep for what the scenario does after its ramps. */
   readonly reserveMs?: number;
+  /** Repeat the maximum's step before taking it (lib/ramp.ts `confirm`). */
+  readonly confirm?: boolean;
 }
 
 /**
@@ -178,7 +180,10 @@ export async function rampTarget(ctx: Context, t: RampTarget): Promise<RampResul
     budgetMs,
     step: (rate) => rampStep(ctx, t, rate),
     onStep: (s) => ctx.log(stepLine(t.label, s.rate, s.reasons, s.result)),
+    ...(t.confirm ? { confirm: true } : {}),
   });
+  if (r.confirmed === false && r.maxRate !== undefined)
+    ctx.log(`    (${t.label}: max ${r.maxRate} not confirmed by a second step at that rate)`);
   if (r.outOfTime) {
     const fail = r.steps.filter((s) => !s.pass && s.rate > (r.maxRate ?? 0)).map((s) => s.rate);
     const bracket = fail.length === 0 ? "no step above it failed" : `lowest fail ${Math.min(...fail)}`;
@@ -268,6 +273,7 @@ export function compact(r: StepResult, keepTimeline = false): Partial<StepResult
 export function compactRamp(r: RampResult): object {
   return {
     maxRate: r.maxRate,
+    ...(r.confirmed === undefined ? {} : { confirmed: r.confirmed }),
     steps: r.steps.map((s) => ({ rate: s.rate, pass: s.pass, reasons: s.reasons, ...compact(s.result) })),
   };
 }

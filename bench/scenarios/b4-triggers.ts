@@ -141,10 +141,13 @@ export const b4: Scenario = {
         idleRssMb,
       } = await withSluice(ctx, "embedded", mix.pipeline, async (s) => {
         const idle = s.sample().rssMb;
+        const forBar = !cesql && (n === 1 || n === largest);
         const ramp = await rampTarget(ctx, {
           ...targetOf(ctx, key, n, cesql, s, mix),
           part: part(),
           reserveMs: check === undefined ? checkReserveMs : 0,
+          // the bar's check runs at 90% of 1 trigger's maximum: a lucky pass there makes it moot
+          confirm: forBar,
         });
         return { ramp, startupMs: s.startupMs, idleRssMb: idle };
       });
@@ -191,6 +194,7 @@ function figureOf(
     unit: "ev/s",
     ...(one === undefined || (n === 1 && !cesql) ? {} : { baseline: { name: "1 trigger", value: one } }),
     note:
+      `${r.confirmed === false ? "not confirmed by a second step; " : ""}` +
       `${b === undefined ? "" : `p99 ${b.endToEnd.p99} ms; ${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; lost ${b.lost}${disturbance(b)}; `}` +
       `start ${(startupMs / 1000).toFixed(1)} s, idle RSS ${idleRssMb} MB`,
   };
