@@ -180,7 +180,7 @@ export async function rampTarget(ctx: Context, t: RampTarget): Promise<RampResul
     budgetMs,
     step: (rate) => rampStep(ctx, t, rate),
     onStep: (s) => ctx.log(stepLine(t.label, s.rate, s.reasons, s.result)),
-    ...(t.confirm ? { confirm: true } : {}),
+    confirm: t.confirm ?? false,
   });
   if (r.confirmed === false && r.maxRate !== undefined)
     ctx.log(`    (${t.label}: max ${r.maxRate} not confirmed by a second step at that rate)`);
