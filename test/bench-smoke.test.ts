@@ -12,7 +12,7 @@ import { exportedFigure, speedFactor } from "../bench/lib/hints.js";
 import { Histogram } from "../bench/lib/histogram.js";
 import { writePipeline } from "../bench/lib/manifests.js";
 import { runStep, type StepResult } from "../bench/lib/measure.js";
-import { commitStats } from "../bench/lib/metrics.js";
+import { commitNote, commitStats } from "../bench/lib/metrics.js";
 import type { ResultsFile, ScenarioReport } from "../bench/lib/model.js";
 import { Pace, parts } from "../bench/lib/pace.js";
 import { type SinkHandle, startBaseline, startSink, startSluice } from "../bench/lib/processes.js";
@@ -21,6 +21,7 @@ import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/r
 import { renderResults, updateDoc } from "../bench/lib/report.js";
 import { pool } from "../bench/lib/rounds.js";
 import { disturbedBy } from "../bench/lib/session.js";
+import { slowestCommits } from "../bench/scenarios/b2-latency.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
@@ -512,7 +513,40 @@ describe("bench histogram and ramp", () => {
       ['sluice_broker_commit_seconds_count{broker="bench/bench"}', 1000],
       ['sluice_events_accepted_total{broker="bench/bench"}', 5000],
     ]);
-    assert.deepEqual(commitStats(scrape), { commits: 1000, over50ms: 3, over100ms: 2, slowestUnderMs: 250 });
+    assert.deepEqual(commitStats(scrape), {
+      commits: 1000,
+      over50ms: 3,
+      over100ms: 2,
+      slowestUnderMs: 250,
+      syncs: undefined,
+    });
+    const s = (le: string, n: number) => [
+      `sluice_broker_sync_seconds_bucket{broker="bench/bench",le="${le}"}`,
+      n,
+    ];
+    const withSyncs = {
+      ...scrape,
+      ...Object.fromEntries([
+        s("0.005", 999),
+        s("0.01", 999),
+        s("0.05", 999),
+        s("0.1", 1000),
+        s("0.25", 1000),
+        s("0.5", 1000),
+        s("+Inf", 1000),
+        ['sluice_broker_sync_seconds_count{broker="bench/bench"}', 1000],
+      ]),
+    };
+    assert.deepEqual(
+      commitStats(withSyncs)?.syncs,
+      { over50ms: 1, slowestUnderMs: 100 },
+      "the fdatasyncs apart",
+    );
+    assert.match(commitNote(commitStats(withSyncs)!), /slowest ≤ 250 ms; slowest fdatasync ≤ 100 ms$/);
+    assert.equal(
+      slowestCommits([commitStats(withSyncs), undefined, commitStats(scrape)]),
+      "; slowest group commit per round ≤ 250, ?, 250 ms (fdatasync alone ≤ 100, ?, ? ms)",
+    );
     assert.equal(
       commitStats({ 'sluice_events_accepted_total{broker="bench/bench"}': 5 }),
       undefined,

@@ -183,7 +183,7 @@ describe("ingress status table", () => {
     assert.equal(metrics.status, 200);
     assert.match(metrics.body.toString(), /sluice_events_accepted_total\{broker="default\/default"\} \d+/);
     // memory storage makes no commits: no commit series, rather than one that reads zero
-    assert.doesNotMatch(metrics.body.toString(), /sluice_broker_commit_seconds_count/);
+    assert.doesNotMatch(metrics.body.toString(), /sluice_broker_(commit|sync)_seconds_count/);
   });
 });
 
@@ -207,6 +207,11 @@ describe("metrics of a durable broker", () => {
       );
       assert.ok(count >= 1 && count <= 3, `commits counted: ${count}`);
       assert.match(text, /sluice_broker_commit_seconds_bucket\{broker="default\/default",le="\+Inf"\} \d+/);
+      assert.match(text, /# TYPE sluice_broker_sync_seconds histogram/);
+      const syncs = Number(
+        /sluice_broker_sync_seconds_count\{broker="default\/default"\} (\d+)/.exec(text)?.[1],
+      );
+      assert.equal(syncs, count, "one fdatasync timed per commit");
     } finally {
       await p.close();
       await sink.close();

@@ -9,6 +9,8 @@ const WANTED = new Set([
   "sluice_events_unmatched_total",
   "sluice_broker_commit_seconds_bucket",
   "sluice_broker_commit_seconds_count",
+  "sluice_broker_sync_seconds_bucket",
+  "sluice_broker_sync_seconds_count",
 ]);
 
 /**
@@ -45,6 +47,11 @@ export interface CommitStats {
   readonly over100ms: number;
   /** The histogram bound under which the slowest commit fell, ms; `undefined`: above every bound. */
   readonly slowestUnderMs: number | undefined;
+  /**
+   * The same for the commits' fdatasync alone (`sluice_broker_sync_seconds`), which tells a disk
+   * that stalled from a commit slowed by something else; `undefined` when the scrape has no syncs.
+   */
+  readonly syncs: { readonly over50ms: number; readonly slowestUnderMs: number | undefined } | undefined;
 }
 
 /**
@@ -52,34 +59,59 @@ export interface CommitStats {
  * there is none (memory storage, or no metrics), so a stall can be told apart from a slow disk.
  */
 export function commitStats(metrics: Readonly<Record<string, number>>): CommitStats | undefined {
-  let commits = 0;
-  const below = new Map<number, number>(); // bound (s) → commits at or under it
+  const commits = histogram(metrics, "sluice_broker_commit_seconds");
+  if (commits === undefined) return undefined;
+  const syncs = histogram(metrics, "sluice_broker_sync_seconds");
+  return {
+    commits: commits.count,
+    over50ms: commits.over(0.05),
+    over100ms: commits.over(0.1),
+    slowestUnderMs: commits.slowestUnderMs,
+    syncs:
+      syncs === undefined ? undefined : { over50ms: syncs.over(0.05), slowestUnderMs: syncs.slowestUnderMs },
+  };
+}
+
+interface Histogram {
+  readonly count: number;
+  /** Observations above `seconds` (a bucket bound). */
+  over(seconds: number): number;
+  /** The bound under which the largest observation fell, ms; `undefined`: above every bound. */
+  readonly slowestUnderMs: number | undefined;
+}
+
+/** One histogram of a scrape, its series (brokers) added together; `undefined` when absent. */
+function histogram(metrics: Readonly<Record<string, number>>, name: string): Histogram | undefined {
+  let count = 0;
+  const below = new Map<number, number>(); // bound (s) → observations at or under it
   let seen = false;
   for (const [key, value] of Object.entries(metrics)) {
-    if (key.startsWith("sluice_broker_commit_seconds_count")) {
-      commits += value;
+    if (key.startsWith(`${name}_count`)) {
+      count += value;
       seen = true;
       continue;
     }
-    const le = /^sluice_broker_commit_seconds_bucket\{.*le="([^"]+)"\}$/.exec(key)?.[1];
+    if (!key.startsWith(`${name}_bucket{`)) continue;
+    const le = /le="([^"]+)"\}$/.exec(key)?.[1];
     if (le === undefined || le === "+Inf") continue;
     below.set(Number(le), (below.get(Number(le)) ?? 0) + value);
   }
   if (!seen) return undefined;
-  const over = (seconds: number) => commits - (below.get(seconds) ?? 0);
-  const bounds = [...below.keys()].sort((a, b) => a - b);
-  const slowest = bounds.find((b) => (below.get(b) ?? 0) >= commits);
+  const slowest = [...below.keys()].sort((a, b) => a - b).find((b) => (below.get(b) ?? 0) >= count);
   return {
-    commits,
-    over50ms: over(0.05),
-    over100ms: over(0.1),
+    count,
+    over: (seconds) => count - (below.get(seconds) ?? 0),
     slowestUnderMs: slowest === undefined ? undefined : slowest * 1000,
   };
 }
 
-/** "12,345 commits, 1 over 100 ms, slowest ≤ 250 ms" for a progress line. */
+/** "12,345 commits, 1 over 100 ms, slowest ≤ 250 ms; slowest fdatasync ≤ 250 ms" for a progress line. */
 export function commitNote(c: CommitStats): string {
   const slowest =
     c.slowestUnderMs === undefined ? "slowest above every bucket" : `slowest ≤ ${c.slowestUnderMs} ms`;
-  return `${c.commits.toLocaleString("en-US")} commits, ${c.over50ms} over 50 ms, ${c.over100ms} over 100 ms, ${slowest}`;
+  return `${c.commits.toLocaleString("en-US")} commits, ${c.over50ms} over 50 ms, ${c.over100ms} over 100 ms, ${slowest}${c.syncs === undefined ? "" : `; slowest fdatasync ${bound(c.syncs.slowestUnderMs)}`}`;
+}
+
+function bound(ms: number | undefined): string {
+  return ms === undefined ? "above every bucket" : `≤ ${ms} ms`;
 }

@@ -146,11 +146,21 @@ async function measureAt(
   };
 }
 
-/** "; slowest commit per round ≤ 5, 250, 5 ms" when the storage commits (else ""). */
-function slowestCommits(commits: readonly (CommitStats | undefined)[]): string {
+/**
+ * "; slowest group commit per round ≤ 5, 250, 5 ms (fdatasync alone ≤ 5, 250, 5 ms)" when the
+ * storage commits (else ""): a slow commit whose fdatasync was fast was not the disk's doing.
+ */
+export function slowestCommits(commits: readonly (CommitStats | undefined)[]): string {
   if (!commits.some((c) => c !== undefined)) return "";
-  const each = commits.map((c) => (c === undefined ? "?" : (c.slowestUnderMs ?? "> every bucket")));
-  return `; slowest group commit per round ≤ ${each.join(", ")} ms`;
+  const each = (pick: (c: CommitStats) => { readonly slowestUnderMs: number | undefined } | undefined) =>
+    commits
+      .map((c) => (c === undefined ? undefined : pick(c)))
+      .map((h) => (h === undefined ? "?" : (h.slowestUnderMs ?? "> every bucket")))
+      .join(", ");
+  const syncs = commits.some((c) => c?.syncs !== undefined)
+    ? ` (fdatasync alone ≤ ${each((c) => c.syncs)} ms)`
+    : "";
+  return `; slowest group commit per round ≤ ${each((c) => c)} ms${syncs}`;
 }
 
 function roundsNote(p: Pooled): string {

@@ -117,15 +117,22 @@ export class AppendFile {
     this.#path = path;
   }
 
-  /** Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset. */
-  async append(data: Uint8Array, sync: boolean): Promise<number> {
+  /**
+   * Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset.
+   * `onSynced`, if given, is told how long the fdatasync alone took, in seconds.
+   */
+  async append(data: Uint8Array, sync: boolean, onSynced?: (seconds: number) => void): Promise<number> {
     const base = this.size;
     try {
       let done = 0;
       while (done < data.byteLength) {
         done += await this.#fs.write(this.#fd, data, done, data.byteLength - done, base + done);
       }
-      if (sync) await this.#fs.fdatasync(this.#fd);
+      if (sync) {
+        const started = performance.now();
+        await this.#fs.fdatasync(this.#fd);
+        onSynced?.((performance.now() - started) / 1000);
+      }
     } catch (error) {
       // Best effort: drop the partial write now; if this fails too, the next append overwrites it.
       await this.#fs.ftruncate(this.#fd, base).catch(() => {});

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import {
+  type BrokerStoreOptions,
   CoreErrors,
   isSluiceError,
   type Logger,
@@ -24,7 +25,7 @@ export interface OpenStoreOptions {
   readonly logger: Logger;
   readonly segmentBytes: number;
   readonly settings: StoreSettings;
-  readonly onCommit: ((seconds: number) => void) | undefined;
+  readonly onCommit: BrokerStoreOptions["onCommit"];
   readonly onClose: () => void;
 }
 

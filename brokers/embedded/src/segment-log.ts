@@ -121,9 +121,15 @@ export class SegmentLog {
 
   /**
    * Writes a batch of framed records starting with seq `firstSeq`, then fdatasyncs it. Resolves
-   * with the segment and the batch's offset in it once the batch is durable.
+   * with the segment and the batch's offset in it once the batch is durable; `onSynced` is told
+   * how long the fdatasync alone took.
    */
-  async append(firstSeq: number, records: number, data: Buffer): Promise<{ segment: Segment; base: number }> {
+  async append(
+    firstSeq: number,
+    records: number,
+    data: Buffer,
+    onSynced?: (seconds: number) => void,
+  ): Promise<{ segment: Segment; base: number }> {
     let segment = this.#active;
     if (
       segment === undefined ||
@@ -131,7 +137,7 @@ export class SegmentLog {
     ) {
       segment = await this.startSegment(firstSeq);
     }
-    const base = await segment.file.append(data, true);
+    const base = await segment.file.append(data, true, onSynced);
     segment.records += records;
     return { segment, base };
   }

@@ -51,6 +51,43 @@ describe("disk errors", () => {
     }
   });
 
+  it("tells onCommit how long the fdatasync alone took, so a stalling disk is told from a slow commit", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("on-sync"), fileSystem: fs });
+    const seen: { seconds: number; syncSeconds: number | undefined }[] = [];
+    try {
+      const store = await backend.open(KEY, {
+        onCommit: (seconds, syncSeconds) => seen.push({ seconds, syncSeconds }),
+      });
+      await store.append([entry("fast", "x", "t1")]);
+      faults.syncDelayMs = 120;
+      await store.append([entry("stalled", "x", "t1")]);
+      faults.syncDelayMs = 0;
+      const [fast, stalled] = seen;
+      assert.ok(fast?.syncSeconds !== undefined && fast.syncSeconds <= fast.seconds, JSON.stringify(fast));
+      assert.ok(
+        stalled?.syncSeconds !== undefined &&
+          stalled.syncSeconds >= 0.11 &&
+          stalled.syncSeconds <= stalled.seconds,
+        `the stalled fdatasync is in the sync time: ${JSON.stringify(stalled)}`,
+      );
+      faults.writes = true;
+      await assert.rejects(store.append([entry("unwritten", "x", "t1")]), unavailable);
+      assert.equal(
+        seen.at(-1)?.syncSeconds,
+        undefined,
+        "a commit that failed before syncing has no sync time",
+      );
+      faults.writes = false;
+      faults.syncs = true;
+      await assert.rejects(store.append([entry("unsynced", "x", "t1")]), unavailable);
+      assert.equal(seen.at(-1)?.syncSeconds, undefined, "nor one whose fdatasync failed");
+    } finally {
+      faults.syncs = false;
+      await backend.close();
+    }
+  });
+
   it("never acknowledges an append whose fsync failed, and leaves no phantom behind", async () => {
     const dataDir = tempDir("eio");
     const { fs, faults } = faultyFileSystem();

@@ -8,6 +8,8 @@ export interface Faults {
   reads: boolean;
   /** fdatasync calls seen (failed or not). */
   syncCount: number;
+  /** Added to every fdatasync, ms (a disk that stalls). */
+  syncDelayMs: number;
   /** Positional reads seen (failed or not). */
   readCount: number;
 }
@@ -20,6 +22,7 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
     truncates: false,
     reads: false,
     syncCount: 0,
+    syncDelayMs: 0,
     readCount: 0,
   };
   const fail = (op: string, code = "ENOSPC"): Promise<never> =>
@@ -30,8 +33,9 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
       faults.writes && flags.startsWith("w") ? fail(`open ${path}`) : nodeFileSystem.open(path, flags),
     write: (fd, buffer, offset, length, position) =>
       faults.writes ? fail("write") : nodeFileSystem.write(fd, buffer, offset, length, position),
-    fdatasync: (fd) => {
+    fdatasync: async (fd) => {
       faults.syncCount += 1;
+      if (faults.syncDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.syncDelayMs));
       return faults.syncs ? fail("fdatasync", "EIO") : nodeFileSystem.fdatasync(fd);
     },
     ftruncate: (fd, length) =>

@@ -36,11 +36,12 @@ export interface BrokerStoreOptions {
   readonly logger?: Logger;
   /**
    * Durable stores call this after each group commit (the write and sync that make a batch of
-   * appends durable), whether it succeeded or not, with how long it took in seconds: the runtime
-   * exposes it as `sluice_broker_commit_seconds`, so a stalling disk shows as itself rather than
-   * as slow deliveries. Non-durable stores never call it.
+   * appends durable), whether it succeeded or not, with how long it took in seconds and, when the
+   * commit got as far as finishing its sync (fdatasync), how long the sync alone took: the runtime
+   * exposes them as `sluice_broker_commit_seconds` and `sluice_broker_sync_seconds`, so a stalling
+   * disk shows as itself rather than as slow deliveries. Non-durable stores never call it.
    */
-  readonly onCommit?: (seconds: number) => void;
+  readonly onCommit?: (seconds: number, syncSeconds?: number) => void;
 }
 
 export interface AppendEntry {

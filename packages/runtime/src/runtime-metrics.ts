@@ -90,10 +90,21 @@ export class RuntimeMetrics {
     COMMIT_BUCKETS,
   );
 
+  readonly #syncs = this.registry.histogram(
+    "sluice_broker_sync_seconds",
+    "The fdatasync of each group commit alone (the wait for the disk), by duration.",
+    ["broker"],
+    COMMIT_BUCKETS,
+  );
+
   /** What a durable store of `broker` calls after each group commit (BrokerStoreOptions.onCommit). */
-  commitObserver(broker: string): (seconds: number) => void {
-    const series = this.#commits.labels(broker);
-    return (seconds) => series.observe(seconds);
+  commitObserver(broker: string): (seconds: number, syncSeconds?: number) => void {
+    const commits = this.#commits.labels(broker);
+    const syncs = this.#syncs.labels(broker);
+    return (seconds, syncSeconds) => {
+      commits.observe(seconds);
+      if (syncSeconds !== undefined) syncs.observe(syncSeconds);
+    };
   }
 
   request(broker: string, code: number): void {
@@ -110,6 +121,7 @@ export class RuntimeMetrics {
         this.pending.remove(broker);
         this.deadLetters.remove(broker);
         this.#commits.remove(broker);
+        this.#syncs.remove(broker);
       },
     };
   }
