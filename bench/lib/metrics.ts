@@ -107,9 +107,8 @@ function histogram(metrics: Readonly<Record<string, number>>, name: string): His
 
 /** "12,345 commits, 1 over 100 ms, slowest ≤ 250 ms; slowest fdatasync ≤ 250 ms" for a progress line. */
 export function commitNote(c: CommitStats): string {
-  const slowest =
-    c.slowestUnderMs === undefined ? "slowest above every bucket" : `slowest ≤ ${c.slowestUnderMs} ms`;
-  return `${c.commits.toLocaleString("en-US")} commits, ${c.over50ms} over 50 ms, ${c.over100ms} over 100 ms, ${slowest}${c.syncs === undefined ? "" : `; slowest fdatasync ${bound(c.syncs.slowestUnderMs)}`}`;
+  const syncs = c.syncs === undefined ? "" : `; slowest fdatasync ${bound(c.syncs.slowestUnderMs)}`;
+  return `${c.commits.toLocaleString("en-US")} commits, ${c.over50ms} over 50 ms, ${c.over100ms} over 100 ms, slowest ${bound(c.slowestUnderMs)}${syncs}`;
 }
 
 function bound(ms: number | undefined): string {

@@ -321,19 +321,16 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   async #commit(batch: CommitBatch): Promise<void> {
     let placed: Awaited<ReturnType<SegmentLog["append"]>>;
     const started = performance.now();
-    let syncSeconds: number | undefined;
-    const synced = (seconds: number): void => {
-      syncSeconds = seconds;
-    };
     try {
       await this.#p.registry.save();
-      placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view(), synced);
+      placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view());
     } catch (error) {
-      this.#p.onCommit?.((performance.now() - started) / 1000, syncSeconds);
+      // a failed commit has no sync time: the log throws only before its fdatasync completed
+      this.#p.onCommit?.((performance.now() - started) / 1000);
       this.#failBatch(batch, error);
       return;
     }
-    this.#p.onCommit?.((performance.now() - started) / 1000, syncSeconds);
+    this.#p.onCommit?.((performance.now() - started) / 1000, placed.syncSeconds);
     this.#healed();
     this.#reservedEvents -= batch.events;
     this.#reservedBytes -= batch.bytes;

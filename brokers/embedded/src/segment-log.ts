@@ -121,15 +121,14 @@ export class SegmentLog {
 
   /**
    * Writes a batch of framed records starting with seq `firstSeq`, then fdatasyncs it. Resolves
-   * with the segment and the batch's offset in it once the batch is durable; `onSynced` is told
-   * how long the fdatasync alone took.
+   * once the batch is durable with the segment, the batch's offset in it and how long the
+   * fdatasync alone took (seconds).
    */
   async append(
     firstSeq: number,
     records: number,
     data: Buffer,
-    onSynced?: (seconds: number) => void,
-  ): Promise<{ segment: Segment; base: number }> {
+  ): Promise<{ segment: Segment; base: number; syncSeconds: number }> {
     let segment = this.#active;
     if (
       segment === undefined ||
@@ -137,9 +136,12 @@ export class SegmentLog {
     ) {
       segment = await this.startSegment(firstSeq);
     }
-    const base = await segment.file.append(data, true, onSynced);
+    let syncSeconds = 0;
+    const base = await segment.file.append(data, true, (seconds) => {
+      syncSeconds = seconds;
+    });
     segment.records += records;
-    return { segment, base };
+    return { segment, base, syncSeconds };
   }
 
   /** One record of `segment` is finished by every route. */
