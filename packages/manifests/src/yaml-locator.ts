@@ -166,21 +166,30 @@ function rawOf(doc: AnyDocument, text: string, pointer: string): string | undefi
   return text.slice(found.node.range[0], found.node.range[1]);
 }
 
-/** A locator for a document parsed from a whole file. */
+/**
+ * A locator for a document parsed from a whole file. `doc` is asked for only when a position
+ * inside the document is wanted (a diagnostic, a hint): the loader passes a getter that parses the
+ * file again then, so no document's syntax tree has to outlive its conversion to plain values.
+ * The document's own position (`""`) is answered from `start` (where its contents begin) without it.
+ */
 export function createDocumentLocator(
   file: string,
   text: string,
-  doc: AnyDocument,
+  doc: () => AnyDocument,
   lines: LineCounter,
+  start: number,
 ): Locator {
   return {
     file,
     position(pointer, at = "value", valueOffset) {
-      const offset = resolveOffset(doc, text, pointer, at, valueOffset) ?? 0;
+      const offset =
+        pointer === "" && valueOffset === undefined
+          ? start
+          : (resolveOffset(doc(), text, pointer, at, valueOffset) ?? 0);
       const { line, col } = lines.linePos(offset);
       return { line, column: col };
     },
-    raw: (pointer) => rawOf(doc, text, pointer),
+    raw: (pointer) => rawOf(doc(), text, pointer),
   };
 }
 

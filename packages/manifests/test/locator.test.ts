@@ -46,7 +46,26 @@ describe("createDocumentLocator", () => {
   const text = "a:\n  b: [1, {c: x}]\n  d:\n    - e\n";
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  const locator = createDocumentLocator("f.yaml", text, doc, lines);
+  let trees = 0;
+  const locator = createDocumentLocator(
+    "f.yaml",
+    text,
+    () => {
+      trees += 1;
+      return doc;
+    },
+    lines,
+    doc.contents?.range?.[0] ?? 0,
+  );
+
+  it("places the document itself without its syntax tree (the loader drops trees after conversion)", () => {
+    const before = trees;
+    assert.deepEqual(locator.position(""), { line: 1, column: 1 });
+    assert.deepEqual(locator.position("", "key"), { line: 1, column: 1 });
+    assert.equal(trees, before);
+    locator.position("/a/b");
+    assert.equal(trees, before + 1, "a position inside the document asks for the tree");
+  });
 
   it("points at values, at keys, and at the deepest existing node for missing ones", () => {
     assert.deepEqual(locator.position("/a/b/1/c"), { line: 2, column: 14 });
