@@ -54,6 +54,44 @@ describe("reload", () => {
     }
   });
 
+  it("a reload of 5,000 triggers lets ingress in while it runs (it is applied in slices)", async () => {
+    const sink = await startRecordingSink();
+    const p = await startPipeline(manifests(broker(), trigger("first", { subscriber: { uri: sink.url } })));
+    try {
+      const many = Array.from({ length: 5000 }, (_, i) =>
+        trigger(`t${i}`, {
+          filter: { attributes: { type: `com.example.t${i}` } },
+          subscriber: { uri: `${sink.url}/t${i}` },
+        }),
+      );
+      const text = manifests(broker(), trigger("first", { subscriber: { uri: sink.url } }), ...many);
+      let applied = false;
+      let turns = 0;
+      const tick = () => {
+        if (applied) return;
+        turns += 1;
+        setImmediate(tick);
+      };
+      const reload = p.apply(text).then(() => {
+        applied = true;
+      });
+      setImmediate(tick);
+      // Sent once the reload is under way; answered while it still is.
+      const answered = http(p.brokerUrl(), { headers: ceHeaders({ "ce-id": "during" }), body: "{}" }).then(
+        (r) => ({ status: r.status, beforeReloadEnded: !applied }),
+      );
+      await reload;
+      assert.ok(turns >= 3, `the event loop turned ${turns} time(s) while 5,000 triggers were added`);
+      assert.deepEqual(await answered, { status: 202, beforeReloadEnded: true });
+      assert.equal(p.runtime.brokers()[0]?.triggers.length, 5001);
+      const [got] = await sink.waitFor(1);
+      assert.equal(got?.headers["ce-id"], "during");
+    } finally {
+      await p.close();
+      await sink.close();
+    }
+  });
+
   it("rejects a broker class change and keeps running", async () => {
     const p = await startPipeline(manifests(broker()));
     try {

@@ -49,3 +49,5 @@ export type {
   SourcePlugin,
   ValidationContext,
 } from "./source.js";
+export type { Steps } from "./time-slice.js";
+export { DEFAULT_SLICE_MS, runSliced, runToEnd, timeSlice } from "./time-slice.js";

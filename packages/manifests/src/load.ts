@@ -1,4 +1,12 @@
-import type { BrokerResource, SourcePlugin, SourceResource, TriggerResource } from "@sluice/core";
+import {
+  type BrokerResource,
+  runSliced,
+  runToEnd,
+  type SourcePlugin,
+  type SourceResource,
+  type Steps,
+  type TriggerResource,
+} from "@sluice/core";
 import { validateBroker } from "./broker.js";
 import { readBrokerDefaults } from "./broker-defaults.js";
 import { readConfigData } from "./config-data.js";
@@ -12,7 +20,7 @@ import { type Manifest, readManifest } from "./manifest.js";
 import { parseSinkFlags, SINK_FLAG_FILE } from "./sink-flags.js";
 import { checkHttpPaths, validateSource } from "./source.js";
 import { validateTrigger } from "./trigger.js";
-import { parseYamlText } from "./yaml-parse.js";
+import { type ParsedDoc, parseYamlText } from "./yaml-parse.js";
 
 export interface LoadOptions {
   /** e.g. "http://127.0.0.1:8080"; a Broker ref resolves to `${ingressUrl}/${ns}/${name}`. */
@@ -27,6 +35,11 @@ export interface LoadOptions {
   readonly defaultNamespace?: string;
   /** For `{env: NAME}` secrets; process.env by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * loadManifests: the longest stretch of synchronous work, in ms, before it lets the event loop
+   * run (DEFAULT_SLICE_MS of @sluice/core, 8). The result does not depend on it.
+   */
+  readonly sliceMs?: number;
 }
 
 export interface ResourceSet {
@@ -57,28 +70,27 @@ function resolveOptions(options: LoadOptions): ResolvedOptions {
 }
 
 /** Parses every text, reads each document's header, indexes named manifests and reports duplicates. */
-function readAll(ctx: LoadContext, texts: readonly { file: string; text: string }[]): Manifest[] {
+function* readAll(ctx: LoadContext, texts: readonly { file: string; text: string }[]): Steps<Manifest[]> {
   const manifests: Manifest[] = [];
   const silent = { error() {}, warning() {} };
-  for (const { file, text } of texts) {
-    for (const doc of parseYamlText(file, text, ctx.collector)) {
-      // A document with YAML errors is indexed (so refs to it do not cascade) but not checked.
-      const parsed = doc.broken ? { ...doc, reporter: { ...silent, locator: doc.locator } } : doc;
-      const m = readManifest(parsed, ctx.options.defaultNamespace, ctx.options.plugins);
-      if (m === undefined) continue;
-      manifests.push(m);
-      if (m.name === "" || m.kind === "") continue;
-      const first = ctx.index.add(m);
-      if (first !== undefined && !doc.broken) {
-        m.r.error(
-          "/metadata/name",
-          ManifestErrors.DUPLICATE,
-          `${m.kind} "${m.namespace}/${m.name}" is defined twice (first at ${first.location.file}:${first.location.line})`,
-          "rename one of them or remove the copy",
-        );
-      }
+  const read = (doc: ParsedDoc) => {
+    // A document with YAML errors is indexed (so refs to it do not cascade) but not checked.
+    const parsed = doc.broken ? { ...doc, reporter: { ...silent, locator: doc.locator } } : doc;
+    const m = readManifest(parsed, ctx.options.defaultNamespace, ctx.options.plugins);
+    if (m === undefined) return;
+    manifests.push(m);
+    if (m.name === "" || m.kind === "") return;
+    const first = ctx.index.add(m);
+    if (first !== undefined && !doc.broken) {
+      m.r.error(
+        "/metadata/name",
+        ManifestErrors.DUPLICATE,
+        `${m.kind} "${m.namespace}/${m.name}" is defined twice (first at ${first.location.file}:${first.location.line})`,
+        "rename one of them or remove the copy",
+      );
     }
-  }
+  };
+  for (const { file, text } of texts) yield* parseYamlText(file, text, ctx.collector, read);
   return manifests;
 }
 
@@ -98,7 +110,7 @@ function warnIgnored(ctx: LoadContext, m: Manifest): void {
   m.r.warning("/kind", ManifestErrors.UNKNOWN_KIND, message, hint);
 }
 
-function validateAll(ctx: LoadContext, manifests: readonly Manifest[]): ResourceSet {
+function* validateAll(ctx: LoadContext, manifests: readonly Manifest[]): Steps<ResourceSet> {
   const checked = manifests.filter((m) => !m.doc.broken);
   for (const m of checked) if (m.role === "ConfigMap" || m.role === "Secret") readConfigData(ctx, m);
   const defaults = readBrokerDefaults(
@@ -117,6 +129,7 @@ function validateAll(ctx: LoadContext, manifests: readonly Manifest[]): Resource
   const sources: SourceResource[] = [];
   const withManifests: { resource: SourceResource; manifest: Manifest }[] = [];
   for (const m of checked) {
+    yield;
     if (m.role === "Trigger") {
       const trigger = validateTrigger(ctx, m, byId);
       if (trigger !== undefined) triggers.push(trigger);
@@ -133,12 +146,12 @@ function validateAll(ctx: LoadContext, manifests: readonly Manifest[]): Resource
   return { brokers, triggers, sources };
 }
 
-function loadTexts(
+function* loadTexts(
   texts: readonly { file: string; text: string }[],
   options: LoadOptions,
   collector: DiagnosticCollector,
   files: readonly string[],
-): LoadResult {
+): Steps<LoadResult> {
   const ctx: LoadContext = {
     options: resolveOptions(options),
     collector,
@@ -147,10 +160,22 @@ function loadTexts(
     referenced: new Set(),
     configData: new Map(),
   };
-  const resources = validateAll(ctx, readAll(ctx, texts));
+  const resources = yield* validateAll(ctx, yield* readAll(ctx, texts));
   ctx.sinks.reportUnused();
+  let frozen: ResourceSet | undefined;
+  if (collector.errorCount === 0) {
+    const lists = [resources.brokers, resources.triggers, resources.sources];
+    for (const list of lists) {
+      for (const resource of list) {
+        deepFreeze(resource);
+        yield;
+      }
+      Object.freeze(list);
+    }
+    frozen = Object.freeze(resources);
+  }
   return Object.freeze({
-    resources: collector.errorCount === 0 ? deepFreeze(resources) : undefined,
+    resources: frozen,
     diagnostics: collector.sorted([SINK_FLAG_FILE, ...files]),
     files: Object.freeze([...files]),
   });
@@ -164,18 +189,24 @@ export function loadManifestTexts(
   texts: readonly { readonly file: string; readonly text: string }[],
   options: LoadOptions,
 ): LoadResult {
-  return loadTexts(
-    texts,
-    options,
-    new DiagnosticCollector(),
-    texts.map((t) => t.file),
+  return runToEnd(
+    loadTexts(
+      texts,
+      options,
+      new DiagnosticCollector(),
+      texts.map((t) => t.file),
+    ),
   );
 }
 
-/** Loads manifest files and folders (recursively, *.yaml / *.yml, sorted by name). */
+/**
+ * Loads manifest files and folders (recursively, *.yaml / *.yml, sorted by name). The work is done
+ * in slices of `options.sliceMs` with a turn of the event loop between them, so loading (or
+ * reloading) thousands of manifests beside a running broker does not hold up its ingress.
+ */
 export async function loadManifests(paths: readonly string[], options: LoadOptions): Promise<LoadResult> {
   const collector = new DiagnosticCollector();
   const files = await collectFiles(paths, collector);
   const texts = await readTexts(files, collector);
-  return loadTexts(texts, options, collector, files);
+  return runSliced(loadTexts(texts, options, collector, files), options.sliceMs);
 }

@@ -1,3 +1,4 @@
+import type { Steps } from "@sluice/core";
 import { Composer, type Document, isScalar, LineCounter, Parser, parseAllDocuments, type Tags } from "yaml";
 import type { DiagnosticCollector } from "./diagnostics.js";
 import { ManifestErrors } from "./errors.js";
@@ -42,13 +43,19 @@ const SYNTAX_HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Parses a file's documents one at a time and keeps only their plain values: a document's syntax
+ * Parses a file's documents one at a time and hands each to `each` as plain values: a document's syntax
  * tree is dropped as soon as it is converted, so loading 10,000 manifests leaves no tree behind
  * (held until the load ended, the trees of a 2 MB file were ~100 MB, all of it promoted to V8's old
  * space and spread over its pages; the runtime's later minor collections walk every one of those
  * pages). A diagnostic that needs a position inside a document parses the file again, once.
+ * Yields between documents (see `Steps` in @sluice/core).
  */
-export function parseYamlText(file: string, text: string, collector: DiagnosticCollector): ParsedDoc[] {
+export function* parseYamlText(
+  file: string,
+  text: string,
+  collector: DiagnosticCollector,
+  each: (doc: ParsedDoc) => void,
+): Steps<void> {
   const lines = new LineCounter();
   let reparsed: Document.Parsed[] | undefined;
   const treeOf = (index: number) => () => {
@@ -56,9 +63,9 @@ export function parseYamlText(file: string, text: string, collector: DiagnosticC
     return reparsed[index] as Document.Parsed;
   };
   const composer = new Composer(YAML_OPTIONS);
-  const out: ParsedDoc[] = [];
   let index = -1;
   for (const doc of composer.compose(new Parser(lines.addNewLine).parse(text))) {
+    if (index >= 0) yield; // between documents: the loader may let the event loop run here
     index += 1;
     const locator = createDocumentLocator(file, text, treeOf(index), lines, doc.contents?.range?.[0] ?? 0);
     const reporter = createReporter(locator, collector);
@@ -101,7 +108,6 @@ export function parseYamlText(file: string, text: string, collector: DiagnosticC
       reporter.error("", ManifestErrors.YAML_SYNTAX, `YAML: ${(error as Error).message}`);
       continue;
     }
-    out.push({ file, index, value, locator, reporter, broken: doc.errors.length > 0 });
+    each({ file, index, value, locator, reporter, broken: doc.errors.length > 0 });
   }
-  return out;
 }

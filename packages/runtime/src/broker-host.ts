@@ -9,6 +9,7 @@ import {
   SluiceError,
   type TriggerResource,
   TTL_EXTENSION,
+  timeSlice,
   withAttributes,
 } from "@sluice/core";
 import type { Dispatcher } from "@sluice/delivery";
@@ -164,11 +165,16 @@ export class BrokerHost {
    * that no longer exist (found in the store after a restart) are discarded too.
    */
   async setTriggers(triggers: readonly TriggerResource[]): Promise<void> {
+    // Thousands of triggers take long enough to hold up ingress: let it in between triggers. Each
+    // trigger's index entry and worker change within one step, so an event arriving meanwhile is
+    // matched against every trigger as it was before the reload or as it is after, trigger by trigger.
+    const slice = timeSlice();
     const wanted = new Map(triggers.map((t) => [t.id, t]));
     for (const [id, worker] of this.#workers) {
       if (!wanted.has(id)) await this.#removeTrigger(id, worker);
     }
     for (const trigger of triggers) {
+      await slice();
       const worker = this.#workers.get(trigger.id);
       if (worker === undefined) this.#addTrigger(trigger);
       else {

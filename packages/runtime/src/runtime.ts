@@ -159,7 +159,9 @@ class SluiceRuntime implements Runtime {
     const byBroker = new Map<string, TriggerResource[]>();
     for (const trigger of resources.triggers) {
       const id = `${trigger.namespace}/${trigger.broker}`;
-      byBroker.set(id, [...(byBroker.get(id) ?? []), trigger]);
+      const list = byBroker.get(id);
+      if (list === undefined) byBroker.set(id, [trigger]);
+      else list.push(trigger);
     }
     const wanted = new Set(resources.brokers.map((b) => b.id));
     for (const [id, { host }] of this.#brokers) {
