@@ -93,6 +93,14 @@ describe("isolation", () => {
     };
   }
 
+  /** The `down` trigger's sluice_trigger_window, read from /metrics. */
+  async function windowGauge(p: Pipeline): Promise<number> {
+    const metrics = (await http(`${p.url}/metrics`, { method: "GET" })).body.toString();
+    const value = /^sluice_trigger_window\{trigger="default\/down"\} (\d+)$/m.exec(metrics)?.[1];
+    assert.ok(value !== undefined, `no sluice_trigger_window for default/down in:\n${metrics}`);
+    return Number(value);
+  }
+
   async function pipelineFor(url: string) {
     const p = await startPipeline(
       manifests(
@@ -153,9 +161,14 @@ describe("isolation", () => {
     const { p, send } = await pipelineFor(sink.url);
     try {
       // Answering: the window grows to the trigger's full window.
+      assert.equal(await windowGauge(p), FAILING_WINDOW, "sluice_trigger_window starts at the narrow window");
       await send(0, 60);
       await eventually(() => openAtStart.length >= 60, "every event delivered");
       assert.ok(Math.max(...openAtStart) > FAILING_WINDOW, "the window grew while the subscriber answered");
+      await eventually(
+        async () => (await windowGauge(p)) === WINDOW,
+        "sluice_trigger_window at the full window",
+      );
       // Failing: after FAILING_AFTER deliveries failed, at most the narrow window is open.
       failing = true;
       const failedFrom = openAtStart.length;
@@ -169,6 +182,7 @@ describe("isolation", () => {
         later.every((open) => open <= FAILING_WINDOW),
         `at most ${FAILING_WINDOW} attempts open while failing, saw ${Math.max(...later)}`,
       );
+      assert.equal(await windowGauge(p), FAILING_WINDOW, "sluice_trigger_window shows the narrowed window");
       // The subscriber recovers: answers widen the window again for the backlog.
       failing = false;
       const recovered = openAtStart.length;
@@ -179,6 +193,7 @@ describe("isolation", () => {
         Math.max(...after) > FAILING_WINDOW,
         `window widened again, saw at most ${Math.max(...after)} open`,
       );
+      assert.ok((await windowGauge(p)) > FAILING_WINDOW, "sluice_trigger_window widened again");
       assert.equal(sink.requests.length, 160, "each event attempted once (retry 0)");
     } finally {
       await p.close();

@@ -47,6 +47,16 @@ describe("reload", () => {
       const [got] = await b.waitFor(1);
       assert.equal(got?.headers["ce-id"], "after");
       assert.equal(a.requests.length, 1);
+      // the removed trigger's series are gone from /metrics; the added one's are there
+      const metrics = (await http(`${p.url}/metrics`, { method: "GET" })).body.toString();
+      assert.doesNotMatch(metrics, /trigger="default\/a"/);
+      for (const name of [
+        "sluice_trigger_window",
+        "sluice_trigger_pending_deliveries",
+        "sluice_trigger_inflight",
+      ]) {
+        assert.match(metrics, new RegExp(`^${name}\\{trigger="default/b"\\} \\d+$`, "m"));
+      }
     } finally {
       await p.close();
       await a.close();

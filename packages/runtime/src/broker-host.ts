@@ -215,6 +215,7 @@ export class BrokerHost {
     });
     this.#workers.set(trigger.id, worker);
     this.#o.metrics.triggerWaiting.set([trigger.id], () => worker.waiting);
+    this.#o.metrics.triggerWindow.set([trigger.id], () => worker.window);
     worker.start();
   }
 

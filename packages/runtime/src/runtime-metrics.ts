@@ -77,6 +77,11 @@ export class RuntimeMetrics {
     "Deliveries stored for a trigger and not yet started (its backlog).",
     ["trigger"],
   );
+  readonly triggerWindow = this.registry.gaugeCallback(
+    "sluice_trigger_window",
+    "Deliveries a trigger may have in flight now: from the failing-subscriber window, one more per answered delivery up to its full window, halved per unanswered attempt, back to the narrow one while its subscriber is failing.",
+    ["trigger"],
+  );
   readonly deadLetters = this.registry.gaugeCallback(
     "sluice_broker_dead_letters",
     "Records in the broker's durable dead-letter store.",
@@ -146,6 +151,7 @@ export class RuntimeMetrics {
     this.#latency.remove(trigger);
     this.#inFlight.remove(trigger);
     this.triggerWaiting.remove(trigger);
+    this.triggerWindow.remove(trigger);
   }
 }
 

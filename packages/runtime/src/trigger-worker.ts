@@ -122,6 +122,11 @@ export class TriggerWorker implements AttemptPacer {
     return this.#inFlight;
   }
 
+  /** Deliveries this trigger may have in flight now (see the class comment). */
+  get window(): number {
+    return this.#window;
+  }
+
   start(): void {
     this.#loop ??= this.#run().catch((error: unknown) => {
       this.#o.logger.error("trigger worker stopped unexpectedly", { trigger: this.#trigger.id, error });
