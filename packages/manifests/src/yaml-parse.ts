@@ -43,12 +43,12 @@ const SYNTAX_HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Parses a file's documents one at a time and hands each to `each` as plain values: a document's syntax
- * tree is dropped as soon as it is converted, so loading 10,000 manifests leaves no tree behind
- * (held until the load ended, the trees of a 2 MB file were ~100 MB, all of it promoted to V8's old
- * space and spread over its pages; the runtime's later minor collections walk every one of those
- * pages). A diagnostic that needs a position inside a document parses the file again, once.
- * Yields between documents (see `Steps` in @sluice/core).
+ * Parses a file's documents one at a time and hands each to `each` as plain values: a document's
+ * syntax tree is dropped as soon as it is converted, so loading 10,000 manifests leaves no tree
+ * behind (held until the load ended, the trees of a 2 MB file were ~100 MB, all of it promoted to
+ * V8's old space and spread over its pages; the runtime's later minor collections walk every one
+ * of those pages). A diagnostic that needs a position inside a document parses the file again,
+ * once. Yields between documents (see `Steps` in @sluice/core).
  */
 export function* parseYamlText(
   file: string,
