@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   const profDir = join(RESULTS_DIR, "profiles", stamp);
   if (values["cpu-prof"]) mkdirSync(profDir, { recursive: true });
   let sink: SinkHandle | undefined;
-  const budget = { quietMs: profile.quietBudgetMs, reruns: profile.maxReruns };
+  const budget = { quietMs: profile.quietBudgetMs, reruns: profile.maxReruns, barReruns: profile.barReruns };
   const plan =
     values.budget === undefined ? profile.plan : { ...profile.plan, budgetMs: seconds(values.budget) * 1000 };
   const pace = new Pace(
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     budgetS: Math.round(pace.budgetMs / 1000),
     noise: {
       quietWaitS: Math.round((profile.quietBudgetMs - budget.quietMs) / 1000),
-      reruns: profile.maxReruns - budget.reruns,
+      reruns: profile.maxReruns - budget.reruns + (profile.barReruns - budget.barReruns),
     },
     scenarios: reports,
   };

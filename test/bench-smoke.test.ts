@@ -20,7 +20,7 @@ import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
 import { renderResults, updateDoc } from "../bench/lib/report.js";
 import { pool } from "../bench/lib/rounds.js";
-import { disturbedBy } from "../bench/lib/session.js";
+import { disturbedBy, spendRerun } from "../bench/lib/session.js";
 import { slowestCommits } from "../bench/scenarios/b2-latency.js";
 import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
@@ -495,6 +495,25 @@ describe("bench histogram and ramp", () => {
     );
     // the quick profile tolerates more before it spends one of its two re-runs
     assert.equal(disturbedBy({ busyPct: 60, stealPct: 8, foreignPct: 0 }, PROFILES.quick), undefined);
+  });
+
+  it("keeps re-runs back for the steps a bar is judged on, once ramp steps have spent the others", () => {
+    const budget = { quietMs: 0, reruns: 1, barReruns: 2 };
+    assert.equal(spendRerun(budget, false), false, "a step too long to run twice never runs again");
+    assert.equal(spendRerun(budget, true), true, "any step may take the run's re-runs");
+    assert.equal(spendRerun(budget, true), false, "…and only those");
+    assert.equal(spendRerun(budget, "bar"), true, "a bar's step takes one kept back");
+    assert.equal(spendRerun(budget, "bar"), true);
+    assert.equal(spendRerun(budget, "bar"), false, "until they are gone too");
+    assert.deepEqual(budget, { quietMs: 0, reruns: 0, barReruns: 0 });
+    const first = { quietMs: 0, reruns: 1, barReruns: 1 };
+    assert.equal(spendRerun(first, "bar"), true);
+    assert.deepEqual(
+      first,
+      { quietMs: 0, reruns: 0, barReruns: 1 },
+      "a bar's step spends the general ones first",
+    );
+    for (const profile of Object.values(PROFILES)) assert.ok(profile.barReruns >= 1, profile.name);
   });
 
   it("reads the group commits' count, the slow ones and the slowest bound out of a /metrics scrape", () => {

@@ -18,6 +18,12 @@ export interface Profile {
   readonly rerunStealPct: number;
   /** At most this many re-runs per run. */
   readonly maxReruns: number;
+  /**
+   * Re-runs kept back for the steps a bar is judged on (B2's rounds at 1,000 ev/s, B4's check
+   * rounds, B5's rounds), once the others (mostly ramp steps, which come first) have spent
+   * `maxReruns`: otherwise a noisy start of the run leaves a disturbed bar step standing.
+   */
+  readonly barReruns: number;
   /** The run's wall-clock budget and each scenario's planned time (lib/pace.ts). */
   readonly plan: PacePlan;
   readonly ramp: {
@@ -91,6 +97,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     rerunForeignPct: 20,
     rerunStealPct: 5,
     maxReruns: 8,
+    barReruns: 3,
     // 19 minutes, so the last step that starts in time still ends within 20
     plan: {
       budgetMs: 1_140_000,
@@ -132,6 +139,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     rerunForeignPct: 30,
     rerunStealPct: 10,
     maxReruns: 2,
+    barReruns: 1,
     plan: {
       budgetMs: 165_000,
       scenarioMs: { B0: 20_000, B1: 30_000, B2: 22_000, B4: 50_000, B5: 16_000, B7: 22_000 },

@@ -32,12 +32,36 @@ export interface Context {
   /** Extra node flags for every `sluice run` (e.g. --cpu-prof). */
   readonly sluiceNodeArgs: readonly string[];
   /** What is left of the run's quiet-machine waiting and re-runs (spent by `measureStep`). */
-  readonly budget: { quietMs: number; reruns: number };
+  readonly budget: RunBudget;
   /** The run's time plan: how long the current scenario's ramps and rounds may take. */
   readonly pace: Pace;
 }
 
 export type ScenarioOutput = Omit<ScenarioReport, "id" | "title" | "durationS">;
+
+export interface RunBudget {
+  quietMs: number;
+  reruns: number;
+  /** Re-runs only steps a bar is judged on may take, once `reruns` is spent (Profile.barReruns). */
+  barReruns: number;
+}
+
+/**
+ * Whether a disturbed step may run again, spending one re-run: any step from the run's re-runs; a
+ * step a bar is judged on (`"bar"`) from the reserve kept for those once the others are gone.
+ */
+export function spendRerun(budget: RunBudget, kind: boolean | "bar"): boolean {
+  if (kind === false) return false;
+  if (budget.reruns > 0) {
+    budget.reruns -= 1;
+    return true;
+  }
+  if (kind === "bar" && budget.barReruns > 0) {
+    budget.barReruns -= 1;
+    return true;
+  }
+  return false;
+}
 
 export interface Scenario {
   readonly id: string;
@@ -119,7 +143,7 @@ export async function measureStep(
   url: string,
   step: Step,
   process?: ProcessHandle,
-  rerun = true,
+  rerun: boolean | "bar" = true,
 ): Promise<StepResult> {
   const run = async (waitMs: number) => {
     const r = await runStep(
@@ -133,8 +157,7 @@ export async function measureStep(
   };
   const first = await run(ctx.profile.quietWaitMs);
   const reason = disturbedBy(first.machine, ctx.profile);
-  if (!rerun || reason === undefined || ctx.budget.reruns <= 0) return first;
-  ctx.budget.reruns -= 1;
+  if (reason === undefined || !spendRerun(ctx.budget, rerun)) return first;
   ctx.log(`    (${reason} during the step: running it again)`);
   const second = await run(ctx.profile.quietWaitMs * 2);
   return {
@@ -229,7 +252,12 @@ export async function inRounds(
 }
 
 /** One step of a ramp at `rate`, as the ramp measures it (also for checking a bar at one rate). */
-export function rampStep(ctx: Context, t: RampTarget, rate: number): Promise<StepResult> {
+export function rampStep(
+  ctx: Context,
+  t: RampTarget,
+  rate: number,
+  rerun: boolean | "bar" = true,
+): Promise<StepResult> {
   const p = ctx.profile.ramp;
   return measureStep(
     ctx,
@@ -247,6 +275,7 @@ export function rampStep(ctx: Context, t: RampTarget, rate: number): Promise<Ste
       ...(t.attributes === undefined ? {} : { attributes: t.attributes }),
     },
     t.process,
+    rerun,
   );
 }
 

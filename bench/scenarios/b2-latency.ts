@@ -64,7 +64,7 @@ export const b2: Scenario = {
       }
     };
     // the rounds at 1,000 ev/s are the bar's: never shortened to keep the run's time
-    const fixed = await measureAt(ctx, FIXED_RATE, storages, rounds, roundMs, measured);
+    const fixed = await measureAt(ctx, FIXED_RATE, storages, rounds, roundMs, measured, true);
     for (const storage of storages) report(storage, FIXED_RATE, `${FIXED_RATE} ev/s`, fixed);
     if (halfOfB1) {
       for (const storage of storages) {
@@ -111,6 +111,8 @@ async function measureAt(
   rounds: number,
   durationMs: number,
   measured: StepResult[],
+  /** The embedded broker's steps here decide the p99 bar (they may use the re-runs kept for bars). */
+  bar = false,
 ): Promise<Measured> {
   const direct: StepResult[] = [];
   const nullBroker: StepResult[] = [];
@@ -126,7 +128,8 @@ async function measureAt(
     );
     for (const storage of storages) {
       const [r, c] = await withSluice(ctx, storage, fanOutPipeline([ctx.sink.url(PATH)]), async (s) => {
-        const result = await measure(ctx, s.url, rate, durationMs, s);
+        const rerun = bar && storage === "embedded" ? "bar" : true;
+        const result = await measure(ctx, s.url, rate, durationMs, s, rerun);
         return [result, commitStats(await scrapeMetrics(s.url))] as const;
       });
       measured.push(r);
@@ -173,6 +176,7 @@ function measure(
   rate: number,
   durationMs: number,
   process?: ProcessHandle,
+  rerun: boolean | "bar" = true,
 ): Promise<StepResult> {
   const step: Step = {
     rate,
@@ -181,7 +185,7 @@ function measure(
     payloadBytes: KB,
     expectPaths: [PATH],
   };
-  return measureStep(ctx, url, step, process);
+  return measureStep(ctx, url, step, process, rerun);
 }
 
 function latencyFigures(variant: string, sp: Pooled, nbp: Pooled, directp: Pooled): Figure[] {

@@ -264,7 +264,7 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
       (p) => ctx.sink.url(p),
     );
     return withSluice(ctx, "embedded", mix.pipeline, async (s) => {
-      const result = await rampStep(ctx, targetOf(ctx, key, n, false, s, mix), rate);
+      const result = await rampStep(ctx, targetOf(ctx, key, n, false, s, mix), rate, "bar");
       const reasons = verdict(result);
       ctx.log(
         stepLine(

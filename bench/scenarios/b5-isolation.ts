@@ -196,6 +196,7 @@ async function isolationRun(
       ...(mode === "hang-later" ? { during: () => hangLater(ctx) } : {}),
     },
     sluice,
+    "bar",
   );
   const metrics = await scrapeMetrics(sluice.url);
   return { mode, result, metrics };
