@@ -46,11 +46,14 @@ export interface RunBudget {
   barReruns: number;
 }
 
+/** May a disturbed step run again: never (`false`), from the run's re-runs, or also from the bars' reserve. */
+export type Rerun = boolean | "bar";
+
 /**
  * Whether a disturbed step may run again, spending one re-run: any step from the run's re-runs; a
  * step a bar is judged on (`"bar"`) from the reserve kept for those once the others are gone.
  */
-export function spendRerun(budget: RunBudget, kind: boolean | "bar"): boolean {
+export function spendRerun(budget: RunBudget, kind: Rerun): boolean {
   if (kind === false) return false;
   if (budget.reruns > 0) {
     budget.reruns -= 1;
@@ -143,7 +146,7 @@ export async function measureStep(
   url: string,
   step: Step,
   process?: ProcessHandle,
-  rerun: boolean | "bar" = true,
+  rerun: Rerun = true,
 ): Promise<StepResult> {
   const run = async (waitMs: number) => {
     const r = await runStep(
@@ -256,7 +259,7 @@ export function rampStep(
   ctx: Context,
   t: RampTarget,
   rate: number,
-  rerun: boolean | "bar" = true,
+  rerun: Rerun = true,
 ): Promise<StepResult> {
   const p = ctx.profile.ramp;
   return measureStep(

@@ -12,6 +12,7 @@ import {
   compact,
   disturbance,
   measureStep,
+  type Rerun,
   type Scenario,
   type ScenarioOutput,
   tally,
@@ -176,7 +177,7 @@ function measure(
   rate: number,
   durationMs: number,
   process?: ProcessHandle,
-  rerun: boolean | "bar" = true,
+  rerun: Rerun = true,
 ): Promise<StepResult> {
   const step: Step = {
     rate,
