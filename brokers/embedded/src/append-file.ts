@@ -12,6 +12,14 @@ const FORMAT_VERSION = 1;
 const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 const SCAN_CHUNK_BYTES = 1024 * 1024;
 
+/** What an append tells its caller between its steps. */
+export interface AppendProgress {
+  /** The data is written (in the page cache: it survives the process, not a power loss). */
+  written?(base: number): void;
+  /** The fdatasync is done; how long it alone took, in seconds. */
+  synced?(seconds: number): void;
+}
+
 /**
  * One append-only file of CRC-framed records, written only at its committed end. Writes are
  * positional: after a failed write or fsync the next append rewrites from the last committed byte,
@@ -118,20 +126,21 @@ export class AppendFile {
   }
 
   /**
-   * Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset.
-   * `onSynced`, if given, is told how long the fdatasync alone took, in seconds.
+   * Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset once
+   * written and, when `sync`, synced. `progress`, if given, is told of the steps in between.
    */
-  async append(data: Uint8Array, sync: boolean, onSynced?: (seconds: number) => void): Promise<number> {
+  async append(data: Uint8Array, sync: boolean, progress?: AppendProgress): Promise<number> {
     const base = this.size;
     try {
       let done = 0;
       while (done < data.byteLength) {
         done += await this.#fs.write(this.#fd, data, done, data.byteLength - done, base + done);
       }
+      progress?.written?.(base);
       if (sync) {
         const started = performance.now();
         await this.#fs.fdatasync(this.#fd);
-        onSynced?.((performance.now() - started) / 1000);
+        progress?.synced?.((performance.now() - started) / 1000);
       }
     } catch (error) {
       // Best effort: drop the partial write now; if this fails too, the next append overwrites it.

@@ -16,11 +16,13 @@ interface Waiter {
 export class CommitBatch {
   readonly writer: ByteWriter;
   readonly records: LogRecord[] = [];
-  /** Route ids of records[i]: the queues it goes to once durable. */
+  /** Route ids of records[i]: the queues it goes to once written. */
   readonly routes: number[][] = [];
   readonly #waiters: Waiter[] = [];
   events = 0;
   bytes = 0;
+  /** Records appended beyond the cache budget (no envelope kept in memory). */
+  uncached = 0;
 
   constructor(writer: ByteWriter) {
     this.writer = writer;

@@ -20,7 +20,7 @@ import type { DirectoryLock } from "./lock-file.js";
 import type { LogRecord } from "./log-record.js";
 import { readEventRecord } from "./record-codec.js";
 import type { RouteRegistry } from "./route-registry.js";
-import type { SegmentLog } from "./segment-log.js";
+import type { Placed, Segment, SegmentLog } from "./segment-log.js";
 import { closedError, describe, fullError, unavailableError } from "./store-errors.js";
 import { probeDirectory, Retrier } from "./store-probe.js";
 
@@ -58,9 +58,10 @@ export interface StoreParts {
 
 /**
  * The store of one broker on local disk. Appends are encoded into the current CommitBatch and
- * resolve once a single write + fdatasync made the whole batch durable; only then are the
- * records handed to their queues, so no subscriber ever sees an event the producer was not told
- * is stored. See docs/architecture.md "Embedded storage" for the design.
+ * resolve once a single write + fdatasync made the whole batch durable. The records go to their
+ * queues as soon as the write is done, while the fdatasync runs, when every one of them is in the
+ * cache (otherwise after it): a slow disk flush then delays the producers' answers, not the
+ * deliveries. See docs/architecture.md "Embedded storage" for the design.
  */
 export class EmbeddedStore implements BrokerStore, QueueOwner {
   readonly key: ResourceKey;
@@ -153,7 +154,10 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     for (let i = batch.records.length - added.events; i < batch.records.length; i++) {
       const record = batch.records[i] as LogRecord;
       if (this.#cachedBytes + record.bytes <= this.#s.cacheBytes) this.#cachedBytes += record.bytes;
-      else record.envelope = undefined;
+      else {
+        record.envelope = undefined;
+        batch.uncached += 1;
+      }
     }
     const done = batch.wait();
     this.#scheduleCommit();
@@ -247,7 +251,14 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       // it back from disk when they get there. A stuck trigger's backlog then keeps a small
       // descriptor per event on the heap instead of every envelope, which the garbage collector
       // would otherwise copy and promote, pausing ingress for every other trigger too.
-      if (record.envelope !== undefined && record.holders === 0 && record.remaining <= record.behind) {
+      // Only once it is durable: a record whose fdatasync failed exists in memory only.
+      if (
+        record.envelope !== undefined &&
+        record.holders === 0 &&
+        record.remaining <= record.behind &&
+        record.segment !== undefined &&
+        record.seq <= this.#lastCommitted
+      ) {
         record.envelope = undefined;
         this.#cachedBytes -= record.bytes;
       }
@@ -319,36 +330,49 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   }
 
   async #commit(batch: CommitBatch): Promise<void> {
-    let placed: Awaited<ReturnType<SegmentLog["append"]>>;
+    let placed: Placed & { syncSeconds: number };
+    let published = false;
+    // Handed out before the fdatasync only if no record has to be read back from the file: a
+    // failed fdatasync leaves its bytes to be overwritten, and those records live on in memory.
+    const early =
+      batch.uncached > 0
+        ? undefined
+        : (at: Placed) => {
+            published = true;
+            this.#publish(batch, at);
+          };
     const started = performance.now();
     try {
       await this.#p.registry.save();
-      placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view());
+      placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view(), early);
     } catch (error) {
       // a failed commit has no sync time: the log throws only before its fdatasync completed
       this.#p.onCommit?.((performance.now() - started) / 1000);
-      this.#failBatch(batch, error);
+      if (published) this.#unsynced(batch);
+      else this.#release(batch);
+      this.#failed(batch, error);
       return;
     }
     this.#p.onCommit?.((performance.now() - started) / 1000, placed.syncSeconds);
     this.#healed();
-    this.#reservedEvents -= batch.events;
-    this.#reservedBytes -= batch.bytes;
-    for (let i = 0; i < batch.records.length; i++) {
-      this.#publish(batch.records[i] as LogRecord, batch.routes[i] as number[], placed);
-    }
+    if (!published) this.#publish(batch, placed);
+    this.#lastCommitted = (batch.records.at(-1) as LogRecord).seq;
     batch.resolve();
   }
 
-  /** A durable record becomes visible: counted and queued for every route not dropped since. */
-  #publish(
-    record: LogRecord,
-    routes: number[],
-    placed: { segment: NonNullable<LogRecord["segment"]>; base: number },
-  ): void {
+  /** A written batch becomes visible: its reservation turns into pending records, queued per route. */
+  #publish(batch: CommitBatch, placed: Placed): void {
+    this.#reservedEvents -= batch.events;
+    this.#reservedBytes -= batch.bytes;
+    for (let i = 0; i < batch.records.length; i++) {
+      this.#queue(batch.records[i] as LogRecord, batch.routes[i] as number[], placed);
+    }
+  }
+
+  /** Counts a written record and queues it for every route not dropped since. */
+  #queue(record: LogRecord, routes: number[], placed: Placed): void {
     record.segment = placed.segment;
     record.offset += placed.base;
-    this.#lastCommitted = record.seq;
     for (const route of routes) {
       if ((this.#drops.get(route) ?? 0) >= record.seq) continue;
       const queue = this.#queueOfRoute(route);
@@ -366,10 +390,26 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     this.#pendingBytes += record.bytes;
   }
 
-  #failBatch(batch: CommitBatch, error: unknown): void {
+  /** A batch that never became visible gives back its reservation and cache budget. */
+  #release(batch: CommitBatch): void {
     this.#reservedEvents -= batch.events;
     this.#reservedBytes -= batch.bytes;
     for (const record of batch.records) if (record.envelope !== undefined) this.#cachedBytes -= record.bytes;
+  }
+
+  /**
+   * A batch handed out before its fdatasync failed: its bytes will be overwritten, so its records
+   * leave the segment and live on in memory until every route is done with them (delivered at
+   * least once, though their producers were told 503 and may send them again).
+   */
+  #unsynced(batch: CommitBatch): void {
+    for (const record of batch.records) {
+      if (record.remaining > 0) this.#log.finish(record.segment as Segment);
+      record.segment = undefined;
+    }
+  }
+
+  #failed(batch: CommitBatch, error: unknown): void {
     this.#logFailure = `event log write failed: ${describe(error)}`;
     this.#p.logger.error("could not store events; appends fail until the disk recovers", { error });
     batch.reject(unavailableError(this.key, "could not store the events", error));

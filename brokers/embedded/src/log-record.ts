@@ -21,7 +21,10 @@ export interface LogRecord {
   holders: number;
   /** Routes that were far behind (a long queue) when the record was queued for them. */
   behind: number;
-  /** Set once the record is durable (the batch holding it was synced). */
+  /**
+   * Set once the batch holding the record is written; unset again if that batch's fdatasync
+   * failed: the record then exists in memory only (its envelope is kept until every route is done).
+   */
   segment: Segment | undefined;
   offset: number;
   readonly frameBytes: number;

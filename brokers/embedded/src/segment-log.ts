@@ -1,5 +1,5 @@
 import type { Logger } from "@sluice/core";
-import { AppendFile, checkFrame } from "./append-file.js";
+import { AppendFile, type AppendProgress, checkFrame } from "./append-file.js";
 import type { FileSystem } from "./file-system.js";
 import { type EventRecordHead, readEventHead } from "./record-codec.js";
 
@@ -17,6 +17,12 @@ export interface Segment {
   /** Reads in progress: the descriptor is closed only when none is. */
   reads: number;
   deleted: boolean;
+}
+
+/** Where a batch landed: its segment and its offset in it. */
+export interface Placed {
+  readonly segment: Segment;
+  readonly base: number;
 }
 
 /** Called for every valid record found when the log is opened, in seq order. */
@@ -122,13 +128,15 @@ export class SegmentLog {
   /**
    * Writes a batch of framed records starting with seq `firstSeq`, then fdatasyncs it. Resolves
    * once the batch is durable with the segment, the batch's offset in it and how long the
-   * fdatasync alone took (seconds).
+   * fdatasync alone took (seconds). `written`, if given, is told where the batch landed as soon as
+   * it is written, before the fdatasync.
    */
   async append(
     firstSeq: number,
     records: number,
     data: Buffer,
-  ): Promise<{ segment: Segment; base: number; syncSeconds: number }> {
+    written?: (placed: Placed) => void,
+  ): Promise<Placed & { syncSeconds: number }> {
     let segment = this.#active;
     if (
       segment === undefined ||
@@ -136,10 +144,15 @@ export class SegmentLog {
     ) {
       segment = await this.startSegment(firstSeq);
     }
+    const at = segment;
     let syncSeconds = 0;
-    const base = await segment.file.append(data, true, (seconds) => {
-      syncSeconds = seconds;
-    });
+    const progress: AppendProgress = {
+      synced: (seconds) => {
+        syncSeconds = seconds;
+      },
+    };
+    if (written !== undefined) progress.written = (offset) => written({ segment: at, base: offset });
+    const base = await segment.file.append(data, true, progress);
     segment.records += records;
     return { segment, base, syncSeconds };
   }

@@ -10,6 +10,8 @@ export interface Faults {
   syncCount: number;
   /** Added to every fdatasync, ms (a disk that stalls). */
   syncDelayMs: number;
+  /** While set, every fdatasync waits for it (a stall the test ends), then fails or not as `syncs` says. */
+  syncGate: Promise<void> | undefined;
   /** Positional reads seen (failed or not). */
   readCount: number;
 }
@@ -23,6 +25,7 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
     reads: false,
     syncCount: 0,
     syncDelayMs: 0,
+    syncGate: undefined,
     readCount: 0,
   };
   const fail = (op: string, code = "ENOSPC"): Promise<never> =>
@@ -36,6 +39,7 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
     fdatasync: async (fd) => {
       faults.syncCount += 1;
       if (faults.syncDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.syncDelayMs));
+      if (faults.syncGate !== undefined) await faults.syncGate;
       return faults.syncs ? fail("fdatasync", "EIO") : nodeFileSystem.fdatasync(fd);
     },
     ftruncate: (fd, length) =>
