@@ -12,34 +12,42 @@ const FORMAT_VERSION = 1;
 const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 const SCAN_CHUNK_BYTES = 1024 * 1024;
 
-/** What an append tells its caller between its steps. */
-export interface AppendProgress {
-  /** The data is written (in the page cache: it survives the process, not a power loss). */
-  written?(base: number): void;
-  /** The fdatasync is done; how long it alone took, in seconds. */
-  synced?(seconds: number): void;
-}
-
 /**
- * One append-only file of CRC-framed records, written only at its committed end. Writes are
- * positional: after a failed write or fsync the next append rewrites from the last committed byte,
- * so garbage from the failure is overwritten and pages the kernel may have dropped are dirtied
- * and synced again (the "fsyncgate" lesson: never trust a retried fsync over stale pages).
- * Callers serialize appends to one file.
+ * One append-only file of CRC-framed records, written only at its end. Writes are positional:
+ * after a failed fdatasync the next write goes to the last synced byte (and after a failed write,
+ * to where that write began), so garbage from the failure is overwritten and pages the kernel may
+ * have dropped are dirtied and synced again (the "fsyncgate" lesson: never trust a retried fsync
+ * over stale pages). Writes may go on while an fdatasync runs (`write` + `syncWritten`); callers
+ * serialize writes, and syncs, to one file.
  */
 export class AppendFile {
   #path: string;
   readonly #fs: FileSystem;
   readonly #fd: number;
-  /** Bytes known to be written (and synced, for synced appends). */
-  size: number;
+  /** Bytes known to be durable: synced (or, for appends without sync, written). */
+  #size: number;
+  /** Where the next write goes: `size` plus what was written since the last sync. */
+  #end: number;
+  /** Bumped by a failed fdatasync: a write begun before it is discarded with what it would follow. */
+  #epoch = 0;
   #closed = false;
 
   private constructor(fsys: FileSystem, path: string, fd: number, size: number) {
     this.#fs = fsys;
     this.#path = path;
     this.#fd = fd;
-    this.size = size;
+    this.#size = size;
+    this.#end = size;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Sets where the valid part ends (after a scan at open, or a cut): nothing is unsynced then. */
+  set size(length: number) {
+    this.#size = length;
+    this.#end = length;
   }
 
   /** Creates (or truncates) a file with its header, durable with its directory entry. */
@@ -125,30 +133,60 @@ export class AppendFile {
     this.#path = path;
   }
 
+  /** Where the next write goes (`size` plus what is written and not yet synced). */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset. */
+  async append(data: Uint8Array, sync: boolean): Promise<number> {
+    const base = await this.write(data);
+    if (sync) await this.syncWritten();
+    else this.#size = this.#end;
+    return base;
+  }
+
   /**
-   * Writes `data` at the committed end (fdatasync when `sync`); resolves with its offset once
-   * written and, when `sync`, synced. `progress`, if given, is told of the steps in between.
+   * Writes `data` after everything written so far, without syncing; resolves with its offset. The
+   * bytes are in the page cache: a crash of the process cannot lose them, a power loss can.
    */
-  async append(data: Uint8Array, sync: boolean, progress?: AppendProgress): Promise<number> {
-    const base = this.size;
+  async write(data: Uint8Array): Promise<number> {
+    const base = this.#end;
+    const epoch = this.#epoch;
     try {
       let done = 0;
       while (done < data.byteLength) {
         done += await this.#fs.write(this.#fd, data, done, data.byteLength - done, base + done);
       }
-      progress?.written?.(base);
-      if (sync) {
-        const started = performance.now();
-        await this.#fs.fdatasync(this.#fd);
-        progress?.synced?.((performance.now() - started) / 1000);
-      }
     } catch (error) {
-      // Best effort: drop the partial write now; if this fails too, the next append overwrites it.
-      await this.#fs.ftruncate(this.#fd, base).catch(() => {});
+      // Best effort: drop the partial write now; if this fails too, the next write overwrites it.
+      if (epoch === this.#epoch) await this.#fs.ftruncate(this.#fd, base).catch(() => {});
       throw error;
     }
-    this.size = base + data.byteLength;
+    if (epoch !== this.#epoch)
+      throw new Error(`${this.#path}: written after data a failed fdatasync discarded`);
+    this.#end = base + data.byteLength;
     return base;
+  }
+
+  /**
+   * fdatasyncs everything written so far; resolves with how long the fdatasync took (seconds).
+   * If it fails, everything written since the last successful sync is given up: the next write
+   * goes to `size` again.
+   */
+  async syncWritten(): Promise<number> {
+    const end = this.#end;
+    const started = performance.now();
+    try {
+      await this.#fs.fdatasync(this.#fd);
+    } catch (error) {
+      this.#epoch += 1;
+      this.#end = this.#size;
+      await this.#fs.ftruncate(this.#fd, this.#size).catch(() => {});
+      throw error;
+    }
+    if (end > this.#size) this.#size = end;
+    return (performance.now() - started) / 1000;
   }
 
   async read(offset: number, length: number): Promise<Buffer> {

@@ -2,6 +2,7 @@ import type { AppendEntry } from "@sluice/core";
 import type { ByteWriter } from "./byte-writer.js";
 import type { LogRecord } from "./log-record.js";
 import { writeEventRecord } from "./record-codec.js";
+import type { Placed } from "./segment-log.js";
 
 interface Waiter {
   readonly resolve: () => void;
@@ -9,9 +10,9 @@ interface Waiter {
 }
 
 /**
- * The appends gathered for one write + fdatasync (group commit): every append that arrives while
- * the previous batch is being synced joins the next one, so a burst of N concurrent appends costs
- * a couple of fsyncs, not N.
+ * The appends gathered for one write (group commit): every append that arrives while the previous
+ * batch is being synced joins the next one, so a burst of N concurrent appends costs a couple of
+ * writes and fsyncs, not N. One fdatasync may cover several batches written while it waited.
  */
 export class CommitBatch {
   readonly writer: ByteWriter;
@@ -23,6 +24,12 @@ export class CommitBatch {
   bytes = 0;
   /** Records appended beyond the cache budget (no envelope kept in memory). */
   uncached = 0;
+  /** When its write began (performance.now()), for the commit time. */
+  startedAt = 0;
+  /** Where it was written; set once written. */
+  placed: Placed | undefined;
+  /** Its records are in their queues. */
+  published = false;
 
   constructor(writer: ByteWriter) {
     this.writer = writer;

@@ -32,6 +32,13 @@ import { probeDirectory, Retrier } from "./store-probe.js";
  */
 export const BEHIND_QUEUE_LENGTH = 256;
 
+/**
+ * While an fdatasync runs, the appends that arrive meanwhile are written, and handed to their
+ * subscribers, once it has run this long: a usual fdatasync ends sooner and they share the next
+ * write; a stalling disk (250–500 ms seen here) no longer holds their deliveries back.
+ */
+export const STALL_WRITE_MS = 5;
+
 export interface StoreSettings {
   readonly maxPendingEvents: number;
   readonly maxPendingBytes: number;
@@ -57,11 +64,12 @@ export interface StoreParts {
 }
 
 /**
- * The store of one broker on local disk. Appends are encoded into the current CommitBatch and
- * resolve once a single write + fdatasync made the whole batch durable. The records go to their
- * queues as soon as the write is done, while the fdatasync runs, when every one of them is in the
- * cache (otherwise after it): a slow disk flush then delays the producers' answers, not the
- * deliveries. See docs/architecture.md "Embedded storage" for the design.
+ * The store of one broker on local disk. Appends are encoded into the current CommitBatch, written
+ * together, and resolve once an fdatasync made the batch durable. The records go to their queues
+ * as soon as the write is done, while the fdatasync runs, when every one of them is in the cache
+ * (otherwise after it), and batches keep being written while an fdatasync stalls: a slow disk
+ * flush delays the producers' answers, not the deliveries. See docs/architecture.md "Embedded
+ * storage" for the design.
  */
 export class EmbeddedStore implements BrokerStore, QueueOwner {
   readonly key: ResourceKey;
@@ -75,9 +83,16 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   /** route → last seq whose delivery to it was discarded (dropSubscription). */
   readonly #drops = new Map<number, number>();
   readonly #writers = [new ByteWriter(), new ByteWriter()];
+  /** Appends gathered for the next write. */
   #batch: CommitBatch | undefined;
-  #committing = false;
-  #commitTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** Written batches waiting for an fdatasync, oldest first. */
+  #unsynced: CommitBatch[] = [];
+  /** The fdatasync in flight (with whatever it settles), if any. */
+  #syncing: Promise<void> | undefined;
+  /** Written batches whose records wait for their fdatasync to be handed out (order is kept). */
+  #unpublished = 0;
+  #writing = false;
+  #writeTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #idle: (() => void) | undefined;
   #nextSeq = 1;
   #lastCommitted = 0;
@@ -160,7 +175,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       }
     }
     const done = batch.wait();
-    this.#scheduleCommit();
+    this.#scheduleWrite();
     return done;
   }
 
@@ -303,65 +318,107 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     return envelope;
   }
 
-  #scheduleCommit(): void {
-    if (this.#committing || this.#commitTimer !== undefined) return;
+  #scheduleWrite(): void {
+    if (this.#writing || this.#writeTimer !== undefined) return;
     const run = (): void => {
-      this.#commitTimer = undefined;
-      void this.#commitLoop();
+      this.#writeTimer = undefined;
+      void this.#writeLoop();
     };
-    this.#commitTimer =
-      this.#s.groupCommitMs > 0 ? setTimeout(run, this.#s.groupCommitMs) : setImmediate(run);
+    this.#writeTimer = this.#s.groupCommitMs > 0 ? setTimeout(run, this.#s.groupCommitMs) : setImmediate(run);
   }
 
-  async #commitLoop(): Promise<void> {
-    this.#committing = true;
+  async #writeLoop(): Promise<void> {
+    this.#writing = true;
     try {
       while (this.#batch !== undefined) {
+        // Appends that arrive while an fdatasync runs wait for it to end and share the next write,
+        // unless it stalls: then they are written (and handed out) after STALL_WRITE_MS anyway.
+        if (this.#syncing !== undefined) await settledOrAfter(this.#syncing, STALL_WRITE_MS);
         const batch = this.#batch;
         this.#batch = undefined;
-        await this.#commit(batch);
-        batch.writer.reset();
-        this.#writers.push(batch.writer);
+        await this.#write(batch);
       }
     } finally {
-      this.#committing = false;
+      this.#writing = false;
       this.#idle?.();
     }
   }
 
-  async #commit(batch: CommitBatch): Promise<void> {
-    let placed: Placed & { syncSeconds: number };
-    let published = false;
-    // Handed out before the fdatasync only if no record has to be read back from the file: a
-    // failed fdatasync leaves its bytes to be overwritten, and those records live on in memory.
-    const early =
-      batch.uncached > 0
-        ? undefined
-        : (at: Placed) => {
-            published = true;
-            this.#publish(batch, at);
-          };
-    const started = performance.now();
+  /** Writes a batch after what is written so far, hands it out if it may go early, and gets it synced. */
+  async #write(batch: CommitBatch): Promise<void> {
+    batch.startedAt = performance.now();
+    const bytes = batch.writer.view();
     try {
       await this.#p.registry.save();
-      placed = await this.#log.append(batch.firstSeq, batch.records.length, batch.writer.view(), early);
+      // a new segment begins only once everything written to the active one is durable
+      if (this.#log.needsNewSegment(bytes.length)) await this.#drainSyncs();
+      batch.placed = await this.#log.write(batch.firstSeq, batch.records.length, bytes);
     } catch (error) {
-      // a failed commit has no sync time: the log throws only before its fdatasync completed
-      this.#p.onCommit?.((performance.now() - started) / 1000);
-      if (published) this.#unsynced(batch);
-      else this.#release(batch);
-      this.#failed(batch, error);
+      this.#p.onCommit?.((performance.now() - batch.startedAt) / 1000);
+      this.#release(batch);
+      this.#failed([batch], error);
+      return;
+    } finally {
+      batch.writer.reset();
+      this.#writers.push(batch.writer);
+    }
+    // Handed out before the fdatasync only if no record has to be read back from the file (a
+    // failed fdatasync leaves its bytes to be overwritten, and those records live on in memory)
+    // and every batch before it is handed out already.
+    if (batch.uncached === 0 && this.#unpublished === 0) this.#publish(batch, batch.placed);
+    else this.#unpublished += 1;
+    this.#unsynced.push(batch);
+    this.#startSync();
+  }
+
+  #startSync(): void {
+    if (this.#syncing !== undefined || this.#unsynced.length === 0) return;
+    const batches = this.#unsynced;
+    this.#unsynced = [];
+    this.#syncing = this.#sync(batches).finally(() => {
+      this.#syncing = undefined;
+      this.#startSync();
+    });
+  }
+
+  async #drainSyncs(): Promise<void> {
+    while (this.#syncing !== undefined) await this.#syncing;
+  }
+
+  /** One fdatasync for every batch written since the last one; settles their appends. */
+  async #sync(batches: CommitBatch[]): Promise<void> {
+    let syncSeconds: number;
+    try {
+      syncSeconds = await this.#log.sync();
+    } catch (error) {
+      // a failed commit has no sync time; what was written after these batches is given up too
+      const lost = batches.concat(this.#unsynced.splice(0));
+      for (const batch of lost) {
+        this.#p.onCommit?.((performance.now() - batch.startedAt) / 1000);
+        if (batch.published) this.#orphan(batch);
+        else {
+          this.#unpublished -= 1;
+          this.#release(batch);
+        }
+      }
+      this.#failed(lost, error);
       return;
     }
-    this.#p.onCommit?.((performance.now() - started) / 1000, placed.syncSeconds);
     this.#healed();
-    if (!published) this.#publish(batch, placed);
-    this.#lastCommitted = (batch.records.at(-1) as LogRecord).seq;
-    batch.resolve();
+    for (const batch of batches) {
+      this.#p.onCommit?.((performance.now() - batch.startedAt) / 1000, syncSeconds);
+      if (!batch.published) {
+        this.#unpublished -= 1;
+        this.#publish(batch, batch.placed as Placed);
+      }
+      this.#lastCommitted = (batch.records.at(-1) as LogRecord).seq;
+      batch.resolve();
+    }
   }
 
   /** A written batch becomes visible: its reservation turns into pending records, queued per route. */
   #publish(batch: CommitBatch, placed: Placed): void {
+    batch.published = true;
     this.#reservedEvents -= batch.events;
     this.#reservedBytes -= batch.bytes;
     for (let i = 0; i < batch.records.length; i++) {
@@ -402,17 +459,18 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
    * leave the segment and live on in memory until every route is done with them (delivered at
    * least once, though their producers were told 503 and may send them again).
    */
-  #unsynced(batch: CommitBatch): void {
+  #orphan(batch: CommitBatch): void {
     for (const record of batch.records) {
       if (record.remaining > 0) this.#log.finish(record.segment as Segment);
       record.segment = undefined;
     }
   }
 
-  #failed(batch: CommitBatch, error: unknown): void {
+  #failed(batches: readonly CommitBatch[], error: unknown): void {
     this.#logFailure = `event log write failed: ${describe(error)}`;
     this.#p.logger.error("could not store events; appends fail until the disk recovers", { error });
-    batch.reject(unavailableError(this.key, "could not store the events", error));
+    const rejection = unavailableError(this.key, "could not store the events", error);
+    for (const batch of batches) batch.reject(rejection);
     this.#retrier.schedule();
   }
 
@@ -448,11 +506,14 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   }
 
   async #close(): Promise<void> {
-    while (this.#committing || this.#batch !== undefined) {
-      await new Promise<void>((resolve) => {
-        this.#idle = resolve;
-        if (!this.#committing) this.#scheduleCommit();
-      });
+    for (;;) {
+      if (this.#syncing !== undefined) await this.#syncing;
+      else if (this.#writing || this.#batch !== undefined) {
+        await new Promise<void>((resolve) => {
+          this.#idle = resolve;
+          if (!this.#writing) this.#scheduleWrite();
+        });
+      } else break;
     }
     this.#retrier.stop();
     for (const queue of this.#queues.values()) queue.close();
@@ -471,6 +532,18 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     await parts.lock.release();
     parts.onClose();
   }
+}
+
+/** Resolves once `promise` settles or `ms` have passed, whichever comes first. */
+function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
 
 /** Queues a record for a route, counting the route as far behind if its queue is already long. */

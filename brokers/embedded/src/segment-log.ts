@@ -1,5 +1,5 @@
 import type { Logger } from "@sluice/core";
-import { AppendFile, type AppendProgress, checkFrame } from "./append-file.js";
+import { AppendFile, checkFrame } from "./append-file.js";
 import type { FileSystem } from "./file-system.js";
 import { type EventRecordHead, readEventHead } from "./record-codec.js";
 
@@ -125,36 +125,37 @@ export class SegmentLog {
     return segment;
   }
 
+  /** Whether a batch of `bytes` goes to a new segment (none yet, or the active one is full). */
+  needsNewSegment(bytes: number): boolean {
+    const segment = this.#active;
+    return segment === undefined || (segment.records > 0 && segment.file.end + bytes > this.#segmentBytes);
+  }
+
   /**
-   * Writes a batch of framed records starting with seq `firstSeq`, then fdatasyncs it. Resolves
-   * once the batch is durable with the segment, the batch's offset in it and how long the
-   * fdatasync alone took (seconds). `written`, if given, is told where the batch landed as soon as
-   * it is written, before the fdatasync.
+   * Writes a batch of framed records starting with seq `firstSeq`, not synced yet (see `sync`);
+   * resolves with where it landed. Starts a new segment first if needed, which the caller does
+   * only once everything written to the active one is synced.
    */
-  async append(
-    firstSeq: number,
-    records: number,
-    data: Buffer,
-    written?: (placed: Placed) => void,
-  ): Promise<Placed & { syncSeconds: number }> {
+  async write(firstSeq: number, records: number, data: Buffer): Promise<Placed> {
     let segment = this.#active;
-    if (
-      segment === undefined ||
-      (segment.records > 0 && segment.file.size + data.length > this.#segmentBytes)
-    ) {
+    if (segment === undefined || this.needsNewSegment(data.length)) {
+      if (segment !== undefined && segment.file.end > segment.file.size)
+        throw new Error("event log: a new segment while the active one has unsynced writes");
       segment = await this.startSegment(firstSeq);
     }
-    const at = segment;
-    let syncSeconds = 0;
-    const progress: AppendProgress = {
-      synced: (seconds) => {
-        syncSeconds = seconds;
-      },
-    };
-    if (written !== undefined) progress.written = (offset) => written({ segment: at, base: offset });
-    const base = await segment.file.append(data, true, progress);
+    const base = await segment.file.write(data);
     segment.records += records;
-    return { segment, base, syncSeconds };
+    return { segment, base };
+  }
+
+  /**
+   * fdatasyncs everything written to the active segment; resolves with how long the fdatasync
+   * took (seconds). On failure, what was written since the last sync is given up (see AppendFile).
+   */
+  sync(): Promise<number> {
+    const segment = this.#active;
+    if (segment === undefined) return Promise.resolve(0);
+    return segment.file.syncWritten();
   }
 
   /** One record of `segment` is finished by every route. */

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { type BrokerStore, CoreErrors, type Delivery, isSluiceError } from "@sluice/core";
 import { createEmbeddedBackend } from "../src/index.js";
 import { faultyFileSystem } from "./faulty-fs.js";
-import { entry, eventually, guard, idOf, KEY, takeAll, tempDir } from "./helpers.js";
+import { entry, eventually, guard, idOf, KEY, segments, takeAll, tempDir } from "./helpers.js";
 
 const unavailable = (error: unknown) => isSluiceError(error) && error.code === CoreErrors.BACKEND_UNAVAILABLE;
 
@@ -144,6 +144,92 @@ describe("deliveries while the fdatasync runs", () => {
       assert.equal(store.subscription("t1").waiting, 0);
     } finally {
       await last.close();
+    }
+  });
+
+  it("writes the appends that arrive while an fdatasync stalls, and hands them out before it ends", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const backend = createEmbeddedBackend({ dataDir: tempDir("stall-pipeline"), fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      await warm(store, "t1");
+      const disk = stall(faults);
+      const syncs = faults.syncCount;
+      const first = store.append([entry("a", "x", "t1")]);
+      await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+      const second = store.append([entry("b", "y", "t1")]);
+      const third = store.append([entry("c", "z", "t1")]);
+      assert.deepEqual((await takeAll(store, "t1", 3, true)).map(idOf), ["a", "b", "c"]);
+      assert.equal(faults.syncCount, syncs + 1, "one fdatasync, still running");
+      disk.open();
+      await guard(Promise.all([first, second, third]), "appends once the fdatasync ends");
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("gives up, with a failed fdatasync, every append written while it ran: all reject, none stays in the log", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const dataDir = tempDir("stall-fail");
+    const backend = createEmbeddedBackend({ dataDir, fileSystem: fs });
+    try {
+      const store = await backend.open(KEY);
+      await warm(store, "t1");
+      const disk = stall(faults);
+      const syncs = faults.syncCount;
+      const first = assert.rejects(store.append([entry("a", "x", "t1")]), unavailable);
+      await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+      const second = assert.rejects(store.append([entry("b", "y", "t1")]), unavailable);
+      assert.deepEqual((await takeAll(store, "t1", 2, true)).map(idOf), ["a", "b"]);
+      faults.syncFailures = 1; // the stalled fdatasync fails; b's bytes, written after a's, go with them
+      disk.open();
+      await guard(Promise.all([first, second]), "both appends reject");
+      await store.append([entry("c", "z", "t1")]);
+      assert.deepEqual((await takeAll(store, "t1", 1)).map(idOf), ["c"]);
+    } finally {
+      await backend.close();
+    }
+    const reopened = createEmbeddedBackend({ dataDir });
+    try {
+      const store = await reopened.open(KEY);
+      assert.deepEqual((await takeAll(store, "t1", 1)).map(idOf), ["c"], "c was not acked: owed again");
+      assert.equal(store.subscription("t1").waiting, 0, "a and b are not in the log");
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("starts a new segment only once what the active one holds is durable", async () => {
+    const { fs, faults } = faultyFileSystem();
+    const dataDir = tempDir("stall-rotate");
+    const backend = createEmbeddedBackend({ dataDir, fileSystem: fs, segmentBytes: 4_096 });
+    try {
+      const store = await backend.open(KEY);
+      await warm(store, "t1");
+      const disk = stall(faults);
+      const syncs = faults.syncCount;
+      const first = store.append([entry("a", "x".repeat(3_000), "t1")]);
+      await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+      const second = store.append([entry("b", "y".repeat(3_000), "t1")]); // does not fit: a new segment
+      const [a] = await takeAll(store, "t1", 1); // not acked yet: a keeps its segment
+      assert.equal(idOf(a as Delivery), "a");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(store.subscription("t1").waiting, 0, "b waits for a to be durable");
+      assert.equal(segments(dataDir).length, 1);
+      disk.open();
+      await guard(Promise.all([first, second]), "both appends");
+      assert.deepEqual((await takeAll(store, "t1", 1, true)).map(idOf), ["b"]);
+      assert.equal(segments(dataDir).length, 2, "b went to a segment of its own");
+      store.subscription("t1").ack(a as Delivery);
+    } finally {
+      await backend.close();
+    }
+    const reopened = createEmbeddedBackend({ dataDir });
+    try {
+      const store = await reopened.open(KEY);
+      assert.equal(store.stats().pendingEvents, 0, "both were acked, both were durable");
+    } finally {
+      await reopened.close();
     }
   });
 });

@@ -12,6 +12,8 @@ export interface Faults {
   syncDelayMs: number;
   /** While set, every fdatasync waits for it (a stall the test ends), then fails or not as `syncs` says. */
   syncGate: Promise<void> | undefined;
+  /** The next this many fdatasync calls fail (with `syncs` off): one failure, not a broken disk. */
+  syncFailures: number;
   /** Positional reads seen (failed or not). */
   readCount: number;
 }
@@ -26,6 +28,7 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
     syncCount: 0,
     syncDelayMs: 0,
     syncGate: undefined,
+    syncFailures: 0,
     readCount: 0,
   };
   const fail = (op: string, code = "ENOSPC"): Promise<never> =>
@@ -40,6 +43,10 @@ export function faultyFileSystem(): { fs: FileSystem; faults: Faults } {
       faults.syncCount += 1;
       if (faults.syncDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.syncDelayMs));
       if (faults.syncGate !== undefined) await faults.syncGate;
+      if (faults.syncFailures > 0) {
+        faults.syncFailures -= 1;
+        return fail("fdatasync", "EIO");
+      }
       return faults.syncs ? fail("fdatasync", "EIO") : nodeFileSystem.fdatasync(fd);
     },
     ftruncate: (fd, length) =>
