@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DeliverySpec, PipelineSpec } from "../lib/manifests.js";
 import type { StepResult } from "../lib/measure.js";
-import { scrapeMetrics } from "../lib/metrics.js";
+import { commitNote, commitStats, scrapeMetrics } from "../lib/metrics.js";
 import type { BarCheck, Figure } from "../lib/model.js";
 import type { ProcessHandle } from "../lib/processes.js";
 import { KB } from "../lib/profile.js";
@@ -82,7 +82,10 @@ export const b5: Scenario = {
           await ctx.sink.mode(FAILING, "ok");
         }
         runs.get(mode)?.push(run);
-        ctx.log(`  round ${round}, failing sink: ${mode}: ${brief(run.result)}`);
+        const commits = commitStats(run.metrics);
+        ctx.log(
+          `  round ${round}, failing sink: ${mode}: ${brief(run.result)}${commits === undefined ? "" : `; ${commitNote(commits)}`}`,
+        );
       }
     });
     const summaries = modes.map((mode) => summarize(mode, runs.get(mode) ?? []));
