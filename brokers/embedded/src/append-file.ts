@@ -207,10 +207,6 @@ export class AppendFile {
     this.size = length;
   }
 
-  sync(): Promise<void> {
-    return this.#fs.fdatasync(this.#fd);
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
