@@ -33,8 +33,8 @@ import { probeDirectory, Retrier } from "./store-probe.js";
 export const BEHIND_QUEUE_LENGTH = 256;
 
 /**
- * While an fdatasync runs, the appends that arrive meanwhile are written, and handed to their
- * subscribers, once it has run this long: a usual fdatasync ends sooner and they share the next
+ * How long appends that arrive while an fdatasync runs wait for it before they are written, and
+ * handed to their subscribers, anyway: a usual fdatasync ends sooner and they share the next
  * write; a stalling disk (250–500 ms seen here) no longer holds their deliveries back.
  */
 export const STALL_WRITE_MS = 5;
@@ -365,7 +365,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
     // Handed out before the fdatasync only if no record has to be read back from the file (a
     // failed fdatasync leaves its bytes to be overwritten, and those records live on in memory)
     // and every batch before it is handed out already.
-    if (batch.uncached === 0 && this.#unpublished === 0) this.#publish(batch, batch.placed);
+    if (batch.uncached === 0 && this.#unpublished === 0) this.#publish(batch);
     else this.#unpublished += 1;
     this.#unsynced.push(batch);
     this.#startSync();
@@ -409,7 +409,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       this.#p.onCommit?.((performance.now() - batch.startedAt) / 1000, syncSeconds);
       if (!batch.published) {
         this.#unpublished -= 1;
-        this.#publish(batch, batch.placed as Placed);
+        this.#publish(batch);
       }
       this.#lastCommitted = (batch.records.at(-1) as LogRecord).seq;
       batch.resolve();
@@ -417,7 +417,8 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
   }
 
   /** A written batch becomes visible: its reservation turns into pending records, queued per route. */
-  #publish(batch: CommitBatch, placed: Placed): void {
+  #publish(batch: CommitBatch): void {
+    const placed = batch.placed as Placed;
     batch.published = true;
     this.#reservedEvents -= batch.events;
     this.#reservedBytes -= batch.bytes;
@@ -507,7 +508,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
 
   async #close(): Promise<void> {
     for (;;) {
-      if (this.#syncing !== undefined) await this.#syncing;
+      if (this.#syncing !== undefined) await this.#drainSyncs();
       else if (this.#writing || this.#batch !== undefined) {
         await new Promise<void>((resolve) => {
           this.#idle = resolve;
