@@ -20,9 +20,9 @@ import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
 import { renderResults, updateDoc } from "../bench/lib/report.js";
 import { pool } from "../bench/lib/rounds.js";
-import { disturbedBy, spendRerun } from "../bench/lib/session.js";
+import { type Context, disturbedBy, inRounds, spendRerun } from "../bench/lib/session.js";
 import { slowestCommits } from "../bench/scenarios/b2-latency.js";
-import { bar as b4Bar, triggerMix } from "../bench/scenarios/b4-triggers.js";
+import { type BarRound, bar as b4Bar, triggerMix, undecided } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
 
@@ -304,6 +304,86 @@ describe("bench histogram and ramp", () => {
       (rate) => fakeStep(rate, rate <= 5_300 ? 20 : 300),
     );
     assert.equal(result.outOfTime, false);
+  });
+
+  it("B4's check runs more rounds while tied, up to its limit and only while time allows", async () => {
+    let now = 0;
+    const pace = new Pace({ budgetMs: 1_000_000, scenarioMs: { B4: 900_000 } }, ["B4"], () => now);
+    pace.start("B4"); // ahead of plan: the scenario may run until 1,000 s
+    const lines: string[] = [];
+    const ctx = { pace, log: (line: string) => lines.push(line) } as unknown as Context;
+    const slow = ["e2e p99 130 ms > 100 ms"];
+    const held: string[] = [];
+    const exports = { "indexed.1": 36_300, "indexed.10000": 35_000 };
+    // each round: [1 trigger's reasons, 10,000 triggers' reasons]; inRounds measures real time, so
+    // the fake clock is what the pace sees
+    const run = async (outcomes: [string[], string[]][], upTo: number, roundMs = 20_000) => {
+      const rounds: BarRound[] = [];
+      const limits = { max: 3, min: 2, tieBreak: { upTo, undecided: () => undecided(rounds) } };
+      const done = await inRounds(ctx, "check", limits, async (n) => {
+        now += roundMs;
+        const [one, many] = outcomes[n - 1] ?? [held, held];
+        rounds.push({ one, many });
+      });
+      return { done, rounds, pass: b4Bar(exports, 10_000, { rate: 32_670, rounds })[0]?.pass };
+    };
+    // 1 trigger failed round 1; of the two rounds it held, 10,000 triggers held one: tied
+    const broken = await run(
+      [
+        [slow, slow],
+        [held, slow],
+        [held, held],
+        [held, slow],
+        [held, held],
+      ],
+      5,
+    );
+    assert.equal(broken.done, 4, "the fourth round decides it");
+    assert.equal(broken.pass, false, "held in 1 of 3");
+    assert.ok(lines.some((l) => /check: undecided after 3 rounds, one more/.test(l)));
+    const decided = await run(
+      [
+        [held, held],
+        [held, slow],
+        [held, held],
+        [held, slow],
+      ],
+      5,
+    );
+    assert.equal(decided.done, 3, "2 of 3 decides: no extra round");
+    assert.equal(decided.pass, true);
+    // a round where 1 trigger did not hold the rate leaves a tie standing
+    const capped = await run(
+      [
+        [held, held],
+        [held, slow],
+        [slow, slow],
+        [slow, held],
+        [held, held],
+      ],
+      4,
+    );
+    assert.equal(capped.done, 4, "stops at its limit");
+    assert.equal(undecided(capped.rounds), true);
+    assert.equal(capped.pass, false, "a tie left standing is a miss");
+    // no tie: nothing is added even with rounds to spare
+    assert.equal(undecided([{ one: slow, many: held }]), false, "no informative round: the ramps decide");
+    now = 1_000_000 - 80_000; // the third planned round starts in time (rounds measure 0 ms of real time), a fourth would not
+    lines.length = 0;
+    const late = await run(
+      [
+        [held, held],
+        [held, slow],
+        [slow, slow],
+        [held, held],
+      ],
+      5,
+      30_000,
+    );
+    assert.equal(late.done, 3);
+    assert.equal(late.pass, false);
+    assert.ok(lines.some((l) => /check: undecided after 3 rounds, no time for another/.test(l)));
+    assert.deepEqual(pace.takeCuts(), ["check: undecided after 3 rounds, no time for another"]);
   });
 
   it("the run's pace: on time nothing is shortened; behind, scenarios shrink by the share behind, within bounds", () => {

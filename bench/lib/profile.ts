@@ -67,13 +67,15 @@ export interface Profile {
   readonly b3: { readonly fanOuts: readonly number[] };
   /**
    * B4: trigger counts, the CESQL variant, and the interleaved rounds (1 trigger, then the largest
-   * count, each on a fresh process) of the bar's check at 90% of the 1-trigger maximum.
+   * count, each on a fresh process) of the bar's check at 90% of the 1-trigger maximum; up to
+   * `tieRounds` rounds while they are tied (see b4-triggers.ts `undecided`).
    */
   readonly b4: {
     readonly counts: readonly number[];
     readonly cesql: boolean;
     readonly barRounds: number;
     readonly minBarRounds: number;
+    readonly tieRounds: number;
   };
   /** B5: modes besides the reference, interleaved rounds (at least `minRounds`), each run's measured time. */
   readonly b5: {
@@ -127,7 +129,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b1: { storages: ["memory", "embedded"], payloads: [100, KB, 64 * KB] },
     b2: { storages: ["embedded", "memory"], halfOfB1: true, rounds: 3, roundMs: 5000 },
     b3: { fanOuts: [1, 10, 50] },
-    b4: { counts: [1, 100, 1000, 10_000], cesql: true, barRounds: 3, minBarRounds: 2 },
+    b4: { counts: [1, 100, 1000, 10_000], cesql: true, barRounds: 3, minBarRounds: 2, tieRounds: 5 },
     b5: { modes: ["500", "hang", "hang-later"], rounds: 5, minRounds: 3, durationMs: 6000 },
   },
   quick: {
@@ -159,7 +161,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     b1: { storages: ["embedded"], payloads: [KB] },
     b2: { storages: ["embedded"], halfOfB1: false, rounds: 1, roundMs: 5000 },
     b3: { fanOuts: [10] },
-    b4: { counts: [1, 10_000], cesql: false, barRounds: 1, minBarRounds: 1 },
+    b4: { counts: [1, 10_000], cesql: false, barRounds: 1, minBarRounds: 1, tieRounds: 1 },
     b5: { modes: ["500"], rounds: 1, minRounds: 1, durationMs: 5000 },
   },
 };

@@ -225,12 +225,18 @@ export interface RoundLimits {
   readonly min: number;
   /** Time to keep for what the scenario does after its rounds. */
   readonly reserveMs?: number;
+  /**
+   * Rounds past `max`, up to `upTo`, run while `undecided()` says the rounds so far decide
+   * nothing (time permitting, as any round after `min`).
+   */
+  readonly tieBreak?: { readonly upTo: number; readonly undecided: () => boolean };
 }
 
 /**
  * Runs `round` for rounds 1 to `max`; fewer when the run is behind schedule (lib/pace.ts), but never
  * fewer than `min`: another starts only while one as long as the longest so far, and `reserveMs`
- * for the rest of the scenario, still fit. Returns how many ran.
+ * for the rest of the scenario, still fit. Then, with `tieBreak`, more while the rounds are
+ * undecided and time allows. Returns how many ran.
  */
 export async function inRounds(
   ctx: Context,
@@ -250,6 +256,21 @@ export async function inRounds(
     const line = `${what}: ${done} of ${limits.max} rounds, to keep the run's time`;
     ctx.log(`    (${line})`);
     ctx.pace.cut(line);
+    return done;
+  }
+  const tie = limits.tieBreak;
+  while (tie !== undefined && done < tie.upTo && tie.undecided()) {
+    if (!ctx.pace.anotherRound(done, 0, longest, limits.reserveMs)) {
+      const line = `${what}: undecided after ${done} rounds, no time for another`;
+      ctx.log(`    (${line})`);
+      ctx.pace.cut(line);
+      break;
+    }
+    ctx.log(`    (${what}: undecided after ${done} rounds, one more)`);
+    const started = Date.now();
+    await round(done + 1);
+    done += 1;
+    longest = Math.max(longest, Date.now() - started);
   }
   return done;
 }
