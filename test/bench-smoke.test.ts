@@ -368,7 +368,7 @@ describe("bench histogram and ramp", () => {
     assert.equal(capped.pass, false, "a tie left standing is a miss");
     // no tie: nothing is added even with rounds to spare
     assert.equal(undecided([{ one: slow, many: held }]), false, "no informative round: the ramps decide");
-    now = 1_000_000 - 80_000; // the third planned round starts in time (rounds measure 0 ms of real time), a fourth would not
+    now = 1_000_000 - 95_000; // the three planned 30 s rounds fit, a fourth does not
     lines.length = 0;
     const late = await run(
       [
@@ -384,6 +384,22 @@ describe("bench histogram and ramp", () => {
     assert.equal(late.pass, false);
     assert.ok(lines.some((l) => /check: undecided after 3 rounds, no time for another/.test(l)));
     assert.deepEqual(pace.takeCuts(), ["check: undecided after 3 rounds, no time for another"]);
+  });
+
+  it("rounds are planned by the median round so far, so one slowed by re-runs does not cut the rest", async () => {
+    let now = 770_000;
+    const pace = new Pace({ budgetMs: 230_000, scenarioMs: { B5: 230_000 } }, ["B5"], () => now);
+    pace.start("B5"); // the scenario may run until 1,000 s: 230 s from now
+    const lines: string[] = [];
+    const ctx = { pace, log: (line: string) => lines.push(line) } as unknown as Context;
+    const took = [80_000, 44_000, 35_000, 36_000, 40_000]; // the first round's steps were run again
+    const ran = await inRounds(ctx, "B5", { max: 5, min: 3 }, async (n) => {
+      now += took[n - 1] as number;
+    });
+    // after three rounds 71 s are left: the longest (80 s) would not fit, the median (44 s) does;
+    // after the fourth 35 s are left, under the median of 40 s
+    assert.equal(ran, 4);
+    assert.deepEqual(pace.takeCuts(), ["B5: 4 of 5 rounds, to keep the run's time"]);
   });
 
   it("the run's pace: on time nothing is shortened; behind, scenarios shrink by the share behind, within bounds", () => {

@@ -59,6 +59,11 @@ export class Pace {
     return this.#plan.budgetMs;
   }
 
+  /** The pace's clock (ms). */
+  now(): number {
+    return this.#now();
+  }
+
   /**
    * Starts a scenario: its time is its plan, times what is left of the run's budget over what the
    * scenarios still to run planned (within MIN_SHARE and MAX_SHARE).

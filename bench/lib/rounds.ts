@@ -63,3 +63,13 @@ export function medianRound<T>(rounds: readonly T[], resultOf: (round: T) => Ste
   const sorted = [...rounds].sort((a, b) => resultOf(a).endToEnd.p99 - resultOf(b).endToEnd.p99);
   return sorted[(sorted.length - 1) >> 1] as T;
 }
+
+/** The median of some numbers (the mean of the middle two for an even count; 0 for none). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

@@ -4,6 +4,7 @@ import { parts } from "../lib/pace.js";
 import type { ProcessHandle } from "../lib/processes.js";
 import { KB } from "../lib/profile.js";
 import { type RampResult, verdict } from "../lib/ramp.js";
+import { median } from "../lib/rounds.js";
 import {
   type Context,
   compactRamp,
@@ -364,14 +365,6 @@ function cpuNote(check: BarRounds, largest: number): string {
     `; broker CPU per event at that rate (median of ${paired.length} round${paired.length === 1 ? "" : "s"}): ` +
     `${largest.toLocaleString("en-US")} triggers ${many} µs vs 1 trigger ${one} µs (${change >= 0 ? "+" : ""}${change}%)`
   );
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const BAR_TEXT = "10,000 triggers cost ≤ 10% of throughput vs 1 trigger (exact/prefix mix)";
