@@ -315,8 +315,8 @@ describe("bench histogram and ramp", () => {
     const slow = ["e2e p99 130 ms > 100 ms"];
     const held: string[] = [];
     const exports = { "indexed.1": 36_300, "indexed.10000": 35_000 };
-    // each round: [1 trigger's reasons, 10,000 triggers' reasons]; inRounds measures real time, so
-    // the fake clock is what the pace sees
+    // each round: [1 trigger's reasons, 10,000 triggers' reasons]; a round takes as long as it moves
+    // the fake clock (inRounds times rounds by the pace's clock)
     const run = async (outcomes: [string[], string[]][], upTo: number, roundMs = 20_000) => {
       const rounds: BarRound[] = [];
       const limits = { max: 3, min: 2, tieBreak: { upTo, undecided: () => undecided(rounds) } };
