@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type BrokerStore, CoreErrors, type Delivery, isSluiceError } from "@sluice/core";
+import { type AppendEntry, type BrokerStore, CoreErrors, type Delivery, isSluiceError } from "@sluice/core";
 import { createEmbeddedBackend } from "../src/index.js";
 import { faultyFileSystem } from "./faulty-fs.js";
 import { entry, eventually, guard, idOf, KEY, segments, takeAll, tempDir } from "./helpers.js";
@@ -25,6 +25,22 @@ function stall(faults: ReturnType<typeof faultyFileSystem>["faults"]): { open():
       open();
     },
   };
+}
+
+/**
+ * Stalls every fdatasync and appends `first`, resolving once its fdatasync has started (and hangs).
+ * `syncs` is the fdatasync count before it.
+ */
+async function appendIntoStall(
+  store: BrokerStore,
+  faults: ReturnType<typeof faultyFileSystem>["faults"],
+  first: AppendEntry,
+): Promise<{ disk: { open(): void }; syncs: number; appended: Promise<void> }> {
+  const disk = stall(faults);
+  const syncs = faults.syncCount;
+  const appended = store.append([first]);
+  await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+  return { disk, syncs, appended };
 }
 
 const dataOf = (delivery: Delivery): string =>
@@ -60,10 +76,7 @@ describe("deliveries while the fdatasync runs", () => {
     try {
       const store = await backend.open(KEY);
       await warm(store, "t1");
-      const disk = stall(faults);
-      const syncs = faults.syncCount;
-      const appended = store.append([entry("a", "x", "t1")]);
-      await eventually(() => faults.syncCount > syncs, "the fdatasync starts");
+      const { disk, appended } = await appendIntoStall(store, faults, entry("a", "x", "t1"));
       assert.equal(
         store.subscription("t1").waiting,
         0,
@@ -153,10 +166,7 @@ describe("deliveries while the fdatasync runs", () => {
     try {
       const store = await backend.open(KEY);
       await warm(store, "t1");
-      const disk = stall(faults);
-      const syncs = faults.syncCount;
-      const first = store.append([entry("a", "x", "t1")]);
-      await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+      const { disk, syncs, appended: first } = await appendIntoStall(store, faults, entry("a", "x", "t1"));
       const second = store.append([entry("b", "y", "t1")]);
       const third = store.append([entry("c", "z", "t1")]);
       assert.deepEqual((await takeAll(store, "t1", 3, true)).map(idOf), ["a", "b", "c"]);
@@ -175,10 +185,8 @@ describe("deliveries while the fdatasync runs", () => {
     try {
       const store = await backend.open(KEY);
       await warm(store, "t1");
-      const disk = stall(faults);
-      const syncs = faults.syncCount;
-      const first = assert.rejects(store.append([entry("a", "x", "t1")]), unavailable);
-      await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+      const { disk, appended } = await appendIntoStall(store, faults, entry("a", "x", "t1"));
+      const first = assert.rejects(appended, unavailable);
       const second = assert.rejects(store.append([entry("b", "y", "t1")]), unavailable);
       assert.deepEqual((await takeAll(store, "t1", 2, true)).map(idOf), ["a", "b"]);
       faults.syncFailures = 1; // the stalled fdatasync fails; b's bytes, written after a's, go with them
@@ -206,10 +214,11 @@ describe("deliveries while the fdatasync runs", () => {
     try {
       const store = await backend.open(KEY);
       await warm(store, "t1");
-      const disk = stall(faults);
-      const syncs = faults.syncCount;
-      const first = store.append([entry("a", "x".repeat(3_000), "t1")]);
-      await eventually(() => faults.syncCount > syncs, "the first fdatasync starts (and stalls)");
+      const { disk, appended: first } = await appendIntoStall(
+        store,
+        faults,
+        entry("a", "x".repeat(3_000), "t1"),
+      );
       const second = store.append([entry("b", "y".repeat(3_000), "t1")]); // does not fit: a new segment
       const [a] = await takeAll(store, "t1", 1); // not acked yet: a keeps its segment
       assert.equal(idOf(a as Delivery), "a");
