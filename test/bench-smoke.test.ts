@@ -21,6 +21,7 @@ import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/r
 import { renderResults, updateDoc } from "../bench/lib/report.js";
 import { pool } from "../bench/lib/rounds.js";
 import { type Context, disturbedBy, inRounds, spendRerun } from "../bench/lib/session.js";
+import { bars as b1Bars } from "../bench/scenarios/b1-throughput.js";
 import { slowestCommits } from "../bench/scenarios/b2-latency.js";
 import { type BarRound, bar as b4Bar, triggerMix, undecided } from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
@@ -819,6 +820,27 @@ describe("bench histogram and ramp", () => {
     const [failed] = b4Bar(exports, 10_000, { rate: 32_670, rounds: [round(50, 45, slow)] });
     assert.equal(failed?.pass, false, "a cheaper CPU reading does not pass a round that was not sustained");
     assert.match(failed?.measured ?? "", /45 µs vs 1 trigger 50 µs \(-10%\)$/);
+  });
+
+  it("B1's bars read the embedded 1 KB maximum against the null broker's, and say when it was not confirmed", () => {
+    const rampOf = (maxRate: number | undefined, confirmed: boolean): RampResult => ({
+      maxRate,
+      best: maxRate === undefined ? undefined : fakeStep(maxRate, 40),
+      steps: [],
+      outOfTime: !confirmed,
+      confirmed,
+    });
+    assert.deepEqual(b1Bars(undefined, 7_000), [], "no embedded 1 KB ramp in the profile: no bars");
+    const [rate, share] = b1Bars(rampOf(4_300, true), 7_000);
+    assert.deepEqual([rate?.pass, rate?.measured], [true, "4,300 ev/s"]);
+    assert.deepEqual([share?.pass, share?.measured], [true, "61% of 7,000 ev/s"]);
+    const [, below] = b1Bars(rampOf(4_300, true), 7_200);
+    assert.equal(below?.pass, false, "59.7% of the null broker misses the 60% bar");
+    const [lucky] = b1Bars(rampOf(4_100, false), 7_000);
+    assert.deepEqual([lucky?.pass, lucky?.measured], [true, "not confirmed by a second step; 4,100 ev/s"]);
+    const [none, noShare] = b1Bars(rampOf(undefined, false), 7_000);
+    assert.deepEqual([none?.pass, none?.measured, noShare?.pass], [false, "no rate passed", false]);
+    assert.equal(b1Bars(rampOf(4_300, true), undefined).length, 1, "without B0 only the absolute bar");
   });
 
   it("B5 runs at 1,000 ev/s, or an eighth of B1's maximum on a machine where that is less", () => {

@@ -364,6 +364,11 @@ export function tally(...steps: readonly (StepResult | RampResult | undefined)[]
   return { lost, duplicates };
 }
 
+/** "not confirmed by a second step; " for a confirming ramp whose time ran out before the repeat. */
+export function unconfirmed(r: RampResult): string {
+  return r.confirmed === false && r.maxRate !== undefined ? "not confirmed by a second step; " : "";
+}
+
 /** "; other work 35% of the machine" (or steal) when a step was disturbed enough to doubt it. */
 export function disturbance(r: StepResult): string {
   const foreign = r.machine?.foreignPct ?? 0;

@@ -12,6 +12,7 @@ import {
   type ScenarioOutput,
   seriesOf,
   tally,
+  unconfirmed,
   withSluice,
 } from "../lib/session.js";
 
@@ -32,6 +33,7 @@ export const b1: Scenario = {
     const exports: Record<string, number> = {};
     const details: Record<string, object> = {};
     const ramps: RampResult[] = [];
+    const byKey = new Map<string, RampResult>();
     // the bars are read from the embedded 1 KB ramp: it is never shortened
     const { storages, payloads } = ctx.profile.b1;
     const part = parts(storages.flatMap((s) => payloads.map((bytes) => s === "embedded" && bytes === KB)));
@@ -49,9 +51,12 @@ export const b1: Scenario = {
             startRate: (baseline ?? 4000) * (bytes > 8 * KB ? 0.5 : 0.6),
             payloadBytes: bytes,
             expectPaths: [PATH],
+            // the bars read this maximum: it counts once a second step at its rate passed too
+            confirm: storage === "embedded" && bytes === KB,
           }),
         );
         ramps.push(r);
+        byKey.set(key, r);
         details[key] = compactRamp(r);
         if (r.maxRate !== undefined) exports[key] = r.maxRate;
         figures.push(figure(storage, bytes, r, baseline));
@@ -60,7 +65,7 @@ export const b1: Scenario = {
     }
     return {
       figures,
-      bars: bars(exports, ctx.exported("B0", `nullBroker.${KB}`), details),
+      bars: bars(byKey.get(`embedded.${KB}`), ctx.exported("B0", `nullBroker.${KB}`)),
       series,
       notes: [
         "Sustainable = end-to-end p99 ≤ 100 ms, ≥ 99% of offered events accepted (202), no 429, and " +
@@ -85,20 +90,23 @@ function figure(storage: Storage, bytes: number, r: RampResult, baseline: number
       ? {}
       : {
           note:
-            `e2e p50/p99/p99.9 ${b.endToEnd.p50}/${b.endToEnd.p99}/${b.endToEnd.p999} ms; ` +
+            `${unconfirmed(r)}e2e p50/p99/p99.9 ${b.endToEnd.p50}/${b.endToEnd.p99}/${b.endToEnd.p999} ms; ` +
             `${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; RSS ${b.peakRssMb ?? "?"} MB; lost ${b.lost}${disturbance(b)}`,
         }),
   };
 }
 
-function bars(exports: Record<string, number>, nullBroker: number | undefined, details: object): BarCheck[] {
-  const key = `embedded.${KB}`;
-  if (!(key in details)) return [];
-  const rate = exports[key];
+/** B1's two bars, read from the embedded 1 KB ramp (none when the profile has no such ramp). */
+export function bars(embedded: RampResult | undefined, nullBroker: number | undefined): BarCheck[] {
+  if (embedded === undefined) return [];
+  const rate = embedded.maxRate;
   const out: BarCheck[] = [
     {
       bar: `embedded durable ≥ ${BAR_RATE.toLocaleString("en-US")} ev/s at p99 ≤ 100 ms (fan-out 1, 1 KB)`,
-      measured: rate === undefined ? "no rate passed" : `${rate.toLocaleString("en-US")} ev/s`,
+      measured:
+        rate === undefined
+          ? "no rate passed"
+          : `${unconfirmed(embedded)}${rate.toLocaleString("en-US")} ev/s`,
       pass: rate !== undefined && rate >= BAR_RATE,
     },
   ];

@@ -17,6 +17,7 @@ import {
   type ScenarioOutput,
   stepLine,
   tally,
+  unconfirmed,
   withSluice,
 } from "../lib/session.js";
 
@@ -198,7 +199,7 @@ function figureOf(
     unit: "ev/s",
     ...(one === undefined || (n === 1 && !cesql) ? {} : { baseline: { name: "1 trigger", value: one } }),
     note:
-      `${r.confirmed === false ? "not confirmed by a second step; " : ""}` +
+      unconfirmed(r) +
       `${b === undefined ? "" : `p99 ${b.endToEnd.p99} ms; ${b.cpu.brokerUsPerEvent ?? "?"} µs CPU/ev; lost ${b.lost}${disturbance(b)}; `}` +
       `start ${(startupMs / 1000).toFixed(1)} s, idle RSS ${idleRssMb} MB`,
   };
