@@ -279,12 +279,16 @@ export async function inRounds(
   return took.length;
 }
 
-/** One step of a ramp at `rate`, as the ramp measures it (also for checking a bar at one rate). */
+/**
+ * One step of a ramp at `rate`, as the ramp measures it (also for checking a bar at one rate);
+ * `warmupMs` replaces the profile's warm-up (B4's check warms up each fresh process longer).
+ */
 export function rampStep(
   ctx: Context,
   t: RampTarget,
   rate: number,
   rerun: Rerun = true,
+  warmupMs = ctx.profile.ramp.warmupMs,
 ): Promise<StepResult> {
   const p = ctx.profile.ramp;
   return measureStep(
@@ -292,7 +296,7 @@ export function rampStep(
     t.url,
     {
       rate,
-      warmupMs: p.warmupMs,
+      warmupMs,
       durationMs: p.durationMs,
       payloadBytes: t.payloadBytes,
       expectPaths: t.expectPaths,
