@@ -254,7 +254,8 @@ function targetOf(
  * Ramp steps are ~15% apart near the knee, too coarse for a 10% bar, and one 3.5 s step on a
  * shared machine passed 20,800 ev/s and failed 18,720 a minute later with the same 10,000
  * triggers. So the bar is checked at one rate in rounds, next to 1 trigger at that same rate in
- * the same minute, each on a fresh process (no step after an overloaded one).
+ * the same minute, each on a fresh process (no step after an overloaded one) warmed up at the
+ * rate for the profile's `checkWarmupMs` before its measured step.
  */
 async function checkBar(ctx: Context, one: number, largest: number): Promise<BarRounds> {
   const rate = Math.ceil((1 - BAR_COST) * one);
@@ -310,7 +311,8 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
  * held the rate — for it (they sustained 90% of what 1 trigger did), whatever 1 trigger did in
  * that round; 10,000 failed where 1 trigger held it — against it; both failed — nothing (the
  * machine could not do the rate then: one run read 45–56 µs of CPU per event at the check against
- * 32–38 in the ramp). The bar is met when most rounds that say something are for it. (Until
+ * 32–38 in the ramp, partly because the check's fresh processes were measured before they were
+ * warm, see checkBar). The bar is met when most rounds that say something are for it. (Until
  * 2026-12-03 13:10 a round counted only when 1 trigger held the rate, which threw away the rounds
  * where only 10,000 triggers did: at 12:45 they held it in both rounds and 1 trigger in neither,
  * and the check was called inconclusive.) When no round says anything, the ramps decide, and the
