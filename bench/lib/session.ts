@@ -321,6 +321,7 @@ export function brief(r: StepResult): string {
   return (
     `[acc ${r.acceptedRate}/s, dlv ${r.deliveredRate}/s, e2e p50 ${r.endToEnd.p50} p99 ${r.endToEnd.p99} ms, ` +
     `pub p99 ${r.publish.p99} ms, lost ${r.lost}, dup ${r.duplicates}, cpu ${r.cpu.brokerUsPerEvent ?? "-"} (sys ${r.cpu.brokerSysUsPerEvent ?? "-"}) µs/ev, ` +
+    `gen ${r.cpu.generatorUsPerEvent ?? "-"} µs/ev (late p99 ${r.sendDelayP99Ms} ms), sink ${r.cpu.sinkUsPerDelivery ?? "-"} µs/dlv, ` +
     `steal ${r.machine?.stealPct ?? "-"}%, foreign ${r.machine?.foreignPct ?? "-"}%]`
   );
 }
