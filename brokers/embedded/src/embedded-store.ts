@@ -43,7 +43,8 @@ export interface StoreSettings {
   readonly maxPendingEvents: number;
   readonly maxPendingBytes: number;
   readonly cacheBytes: number;
-  readonly groupCommitMs: number;
+  /** How long to wait before a commit starts, asked as each begins (0: the next turn of the loop). */
+  readonly commitDelay: () => number;
   readonly ackJournalBytes: number;
 }
 
@@ -324,7 +325,8 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       this.#writeTimer = undefined;
       void this.#writeLoop();
     };
-    this.#writeTimer = this.#s.groupCommitMs > 0 ? setTimeout(run, this.#s.groupCommitMs) : setImmediate(run);
+    const delay = this.#s.commitDelay();
+    this.#writeTimer = delay > 0 ? setTimeout(run, delay) : setImmediate(run);
   }
 
   async #writeLoop(): Promise<void> {
