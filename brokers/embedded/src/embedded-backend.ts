@@ -10,7 +10,6 @@ import {
   SluiceError,
   silentLogger,
 } from "@sluice/core";
-import { BusyGauge } from "./busy-gauge.js";
 import type { EmbeddedStore } from "./embedded-store.js";
 import { EmbeddedBrokerErrors } from "./errors.js";
 import { type FileSystem, nodeFileSystem } from "./file-system.js";
@@ -23,14 +22,11 @@ export interface EmbeddedBackendOptions {
   /** A segment file is closed for appends once it reaches this size. Default 64 MiB. */
   readonly segmentBytes?: number;
   /**
-   * A fixed wait before every commit starts, to gather more appends into one fsync (0: none).
-   * Unset (the default), the wait adapts: none while the process is idle — a commit starts at the
-   * next turn of the event loop, and appends arriving during its fsync form the next batch — and
-   * `busyCommitMs` while its event loop is busy.
+   * Extra wait before a commit starts, to gather more appends into one fsync. Default 0: a commit
+   * starts at the next turn of the event loop, and appends arriving during its fsync form the
+   * next batch, which is enough batching under concurrent load without adding latency when idle.
    */
   readonly groupCommitMs?: number;
-  /** Without `groupCommitMs`: the wait before a commit while the event loop is busy. Default 2 ms. */
-  readonly busyCommitMs?: number;
   /** Bytes of event bodies each store keeps in memory; older backlog is read back from disk. Default 64 MiB. */
   readonly cacheBytes?: number;
   /** The ack journal is compacted once it grows past this (or twice its last checkpoint). Default 4 MiB. */
@@ -41,23 +37,9 @@ export interface EmbeddedBackendOptions {
   readonly maxPendingBytes?: number;
   /** Internal seam: the file operations, so tests can inject disk errors. */
   readonly fileSystem?: FileSystem;
-  /** Internal seam: what says the process is busy (default: its event-loop utilisation). */
-  readonly busyGauge?: Pick<BusyGauge, "busy">;
 }
 
 const MIB = 1024 * 1024;
-
-/**
- * The wait before a commit while the process is busy. Every commit costs the process a `write`, an
- * `fdatasync` handed to libuv's pool and its completion, and wakes the subscribers' deliveries for
- * its batch; with none, a store commits as often as its disk syncs (~650–800 times a second
- * here), however few events each commit carries. On a 2-vCPU guest where crossing into the kernel
- * is dear (`getppid` 1.3 µs), 2 ms cut the broker's CPU per 1 KB event by 20–25% at 2,500 and
- * 4,600 ev/s (fewer, larger batches; the sink's and the generator's CPU fell too) and lowered the
- * e2e p99 there, for 1.5–2 ms more at the median. While idle the wait would be pure latency, so
- * none is added then (BusyGauge).
- */
-export const BUSY_COMMIT_MS = 2;
 
 /**
  * The embedded durable backend (the default): a segmented append-only log per broker on local
@@ -67,9 +49,6 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): BrokerBa
   const config = validate(options);
   const logger = options.logger ?? silentLogger;
   const fsys = options.fileSystem ?? nodeFileSystem;
-  const fixed = config.groupCommitMs;
-  const gauge = options.busyGauge ?? new BusyGauge();
-  const commitDelay = fixed !== undefined ? () => fixed : () => (gauge.busy() ? config.busyCommitMs : 0);
   const stores = new Map<string, Promise<EmbeddedStore>>();
   let closed = false;
   return {
@@ -101,7 +80,7 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions): BrokerBa
           maxPendingBytes:
             storeOptions.maxPendingBytes ?? options.maxPendingBytes ?? Number.POSITIVE_INFINITY,
           cacheBytes: config.cacheBytes,
-          commitDelay,
+          groupCommitMs: config.groupCommitMs,
           ackJournalBytes: config.ackJournalBytes,
         },
         onCommit: storeOptions.onCommit,
@@ -137,9 +116,7 @@ function validate(options: EmbeddedBackendOptions) {
   }
   return {
     segmentBytes: check("segmentBytes", options.segmentBytes, 64 * MIB, 4096),
-    groupCommitMs:
-      options.groupCommitMs === undefined ? undefined : check("groupCommitMs", options.groupCommitMs, 0, 0),
-    busyCommitMs: check("busyCommitMs", options.busyCommitMs, BUSY_COMMIT_MS, 0),
+    groupCommitMs: check("groupCommitMs", options.groupCommitMs, 0, 0),
     cacheBytes: check("cacheBytes", options.cacheBytes, 64 * MIB, 0),
     ackJournalBytes: check("ackJournalBytes", options.ackJournalBytes, 4 * MIB, 1024),
   };

@@ -43,8 +43,7 @@ export interface StoreSettings {
   readonly maxPendingEvents: number;
   readonly maxPendingBytes: number;
   readonly cacheBytes: number;
-  /** How long to wait before a commit starts, asked as each begins (0: the next turn of the loop). */
-  readonly commitDelay: () => number;
+  readonly groupCommitMs: number;
   readonly ackJournalBytes: number;
 }
 
@@ -325,8 +324,7 @@ export class EmbeddedStore implements BrokerStore, QueueOwner {
       this.#writeTimer = undefined;
       void this.#writeLoop();
     };
-    const delay = this.#s.commitDelay();
-    this.#writeTimer = delay > 0 ? setTimeout(run, delay) : setImmediate(run);
+    this.#writeTimer = this.#s.groupCommitMs > 0 ? setTimeout(run, this.#s.groupCommitMs) : setImmediate(run);
   }
 
   async #writeLoop(): Promise<void> {
