@@ -23,7 +23,13 @@ import { pool } from "../bench/lib/rounds.js";
 import { type Context, disturbedBy, inRounds, spendRerun } from "../bench/lib/session.js";
 import { bars as b1Bars } from "../bench/scenarios/b1-throughput.js";
 import { slowestCommits } from "../bench/scenarios/b2-latency.js";
-import { type BarRound, bar as b4Bar, triggerMix, undecided } from "../bench/scenarios/b4-triggers.js";
+import {
+  type BarRound,
+  bar as b4Bar,
+  checkBasis,
+  triggerMix,
+  undecided,
+} from "../bench/scenarios/b4-triggers.js";
 import { isolationRate, summarize } from "../bench/scenarios/b5-isolation.js";
 import { overloadBar } from "../bench/scenarios/b7-overload.js";
 
@@ -820,6 +826,34 @@ describe("bench histogram and ramp", () => {
     const [failed] = b4Bar(exports, 10_000, { rate: 32_670, rounds: [round(50, 45, slow)] });
     assert.equal(failed?.pass, false, "a cheaper CPU reading does not pass a round that was not sustained");
     assert.match(failed?.measured ?? "", /45 µs vs 1 trigger 50 µs \(-10%\)$/);
+  });
+
+  it("B4's check rate is 90% of the higher ramp: 10,000 triggers' maximum bounds 1 trigger's from below", () => {
+    assert.deepEqual(checkBasis(36_300, 30_200), { from: "1 trigger", maxRate: 36_300 });
+    assert.deepEqual(checkBasis(36_300, undefined), { from: "1 trigger", maxRate: 36_300 });
+    assert.deepEqual(
+      checkBasis(36_300, 36_300),
+      { from: "1 trigger", maxRate: 36_300 },
+      "a tie keeps 1 trigger's",
+    );
+    // 2026-12-03 18:32: 1 trigger's ramp 9,900, 10,000 triggers' 14,100; a check at 8,910 said nothing
+    assert.deepEqual(checkBasis(9_900, 14_100), { from: "largest", maxRate: 14_100 });
+    const exports = { "indexed.1": 9_900, "indexed.10000": 14_100 };
+    const [line] = b4Bar(exports, 10_000, {
+      rate: 12_690,
+      basis: checkBasis(9_900, 14_100),
+      rounds: [{ one: [], many: [] }],
+    });
+    assert.match(
+      line?.measured ?? "",
+      /at 90% of 1 trigger's maximum taken from 10,000 triggers' ramp \(14,100; 1 trigger's read lower, and it does less work per event\), 12,690 ev\/s: 10,000 triggers sustained in 1 of 1/,
+    );
+    const [plain] = b4Bar(exports, 10_000, {
+      rate: 8_910,
+      basis: checkBasis(9_900, 9_000),
+      rounds: [{ one: [], many: [] }],
+    });
+    assert.match(plain?.measured ?? "", /at 90% of 1 trigger, 8,910 ev\/s/);
   });
 
   it("B1's bars read the embedded 1 KB maximum against the null broker's, and say when it was not confirmed", () => {

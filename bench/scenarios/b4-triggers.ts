@@ -167,7 +167,7 @@ export const b4: Scenario = {
       if (r.maxRate !== undefined) exports[key] = r.maxRate;
       figures.push(figureOf(n, cesql, r, one, startupMs, idleRssMb));
       if (n === largest && !cesql && one !== undefined && largest >= 10_000) {
-        check = await checkBar(ctx, one, largest);
+        check = await checkBar(ctx, checkBasis(one, r.maxRate), largest);
         details[`indexed.${largest}.atBar`] = check;
       }
     }
@@ -217,6 +217,8 @@ function figureOf(
  */
 export interface BarRounds {
   readonly rate: number;
+  /** Which ramp's maximum the rate is 90% of (see `checkBasis`); absent in results before it. */
+  readonly basis?: Basis | undefined;
   readonly rounds: readonly BarRound[];
 }
 
@@ -226,6 +228,25 @@ export interface BarRound {
   /** The broker's CPU per accepted event in each step (µs), where the step measured it. */
   readonly oneCpuUs?: number | undefined;
   readonly manyCpuUs?: number | undefined;
+}
+
+export interface Basis {
+  readonly from: "1 trigger" | "largest";
+  readonly maxRate: number;
+}
+
+/**
+ * What the check's rate is 90% of: the 1-trigger maximum, estimated by the higher of the two ramps.
+ * 1 trigger does strictly less work per event than 10,000 (the same ingress, a smaller index), so
+ * the larger count's maximum is a lower bound on it too; when 1 trigger's own ramp read below that
+ * (a slow minute, or a ramp that started far above the knee), 90% of it is a rate both counts hold
+ * with room to spare, and the check would say nothing. On the thread-expensive guest of 2026-12-03
+ * that happened in three runs of five (9,900 against 14,100 ev/s at 18:32).
+ */
+export function checkBasis(one: number, largest: number | undefined): Basis {
+  return largest !== undefined && largest > one
+    ? { from: "largest", maxRate: largest }
+    : { from: "1 trigger", maxRate: one };
 }
 
 /** The target of a ramp (or check step) against `sluice`, with the mix's events and routes. */
@@ -257,8 +278,8 @@ function targetOf(
  * the same minute, each on a fresh process (no step after an overloaded one) warmed up at the
  * rate for the profile's `checkWarmupMs` before its measured step.
  */
-async function checkBar(ctx: Context, one: number, largest: number): Promise<BarRounds> {
-  const rate = Math.ceil((1 - BAR_COST) * one);
+async function checkBar(ctx: Context, basis: Basis, largest: number): Promise<BarRounds> {
+  const rate = Math.ceil((1 - BAR_COST) * basis.maxRate);
   const rounds: BarRound[] = [];
   const stepAt = async (
     n: number,
@@ -282,7 +303,7 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
       const reasons = verdict(result);
       ctx.log(
         stepLine(
-          `round ${round}, ${n} trigger${n === 1 ? "" : "s"} (90% of 1 trigger)`,
+          `round ${round}, ${n} trigger${n === 1 ? "" : "s"} (the check's rate)`,
           rate,
           reasons,
           result,
@@ -303,7 +324,7 @@ async function checkBar(ctx: Context, one: number, largest: number): Promise<Bar
     const many = await stepAt(largest, round);
     rounds.push({ one: one.reasons, many: many.reasons, oneCpuUs: one.cpuUs, manyCpuUs: many.cpuUs });
   });
-  return { rate, rounds };
+  return { rate, basis, rounds };
 }
 
 /**
@@ -332,7 +353,7 @@ export function bar(exports: Record<string, number>, largest: number, check?: Ba
   const oneHeld = check.rounds.filter((r) => r.one.length === 0).length;
   const failures = check.rounds.flatMap((r) => (r.many.length === 0 ? [] : [r.many.join("; ")]));
   const rounds =
-    `at 90% of 1 trigger, ${check.rate.toLocaleString("en-US")} ev/s: ${largest.toLocaleString("en-US")} triggers ` +
+    `at ${basisText(check.basis, largest)}, ${check.rate.toLocaleString("en-US")} ev/s: ${largest.toLocaleString("en-US")} triggers ` +
     `sustained in ${sustained} of ${total} rounds (1 trigger: ${oneHeld} of ${total})`;
   if (informative === 0) {
     const measured = `${ramps}; ${rounds}: inconclusive, neither held the rate, so judged by the ramps${cpuNote(check, largest)}`;
@@ -344,6 +365,14 @@ export function bar(exports: Record<string, number>, largest: number, check?: Ba
     (failures.length === 0 ? "" : `; not sustained: ${failures.join(" | ")}`) +
     cpuNote(check, largest);
   return [{ bar: BAR_TEXT, measured, pass: sustained * 2 > informative }];
+}
+
+function basisText(basis: Basis | undefined, largest: number): string {
+  if (basis?.from !== "largest") return "90% of 1 trigger";
+  return (
+    `90% of 1 trigger's maximum taken from ${largest.toLocaleString("en-US")} triggers' ramp ` +
+    `(${basis.maxRate.toLocaleString("en-US")}; 1 trigger's read lower, and it does less work per event)`
+  );
 }
 
 /**
