@@ -1,7 +1,7 @@
 // Micro-benchmark of the CloudEvents codec's hot paths, with the cloudevents SDK for comparison.
 // Run: node --conditions=development --import tsx bench/micro/codec.ts [--ms 1000]
 // Prints ops/s and ns/op per case. Numbers vary with the machine; nothing here is asserted.
-import { decodeHttp, encodeBinary, encodeStructured } from "@sluice/codec";
+import { appendBinaryHeaders, decodeHttp, encodeBinary, encodeStructured } from "@sluice/codec";
 import { HTTP } from "cloudevents";
 
 const durationArg = process.argv.indexOf("--ms");
@@ -55,6 +55,7 @@ const cases: Case[] = [
   { name: "sluice decodeHttp binary (1 KB)", run: () => decodeHttp(binaryHeaders, data) },
   { name: "sluice decodeHttp structured (1 KB)", run: () => decodeHttp(structuredHeaders, structured.body) },
   { name: "sluice encodeBinary", run: () => encodeBinary(event) },
+  { name: "sluice appendBinaryHeaders (delivery path)", run: () => appendBinaryHeaders(event, []) },
   { name: "sluice encodeStructured", run: () => encodeStructured(event) },
   {
     name: "cloudevents SDK HTTP.toEvent binary",

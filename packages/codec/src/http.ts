@@ -196,6 +196,19 @@ export function encodeBinary(
 }
 
 /**
+ * The headers of binary mode (see encodeBinary) appended to `out` as name, value, name, value...:
+ * the flat form undici takes, with no object per message (the broker's delivery path sends one
+ * per attempt). The body is `event.data`.
+ */
+export function appendBinaryHeaders(event: CloudEvent, out: string[], omit?: ReadonlySet<string>): void {
+  for (const [name, value] of event.attributes) {
+    if (omit?.has(name)) continue;
+    if (name === "datacontenttype") out.push(CONTENT_TYPE, value);
+    else out.push(HEADER_NAMES.get(name) ?? `ce-${name}`, percentEncode(value));
+  }
+}
+
+/**
  * True when an HTTP message claims to be a CloudEvent: a ce-specversion header, or a Content-Type
  * starting with application/cloudevents (case-insensitive). A 200 reply that claims so must parse.
  */

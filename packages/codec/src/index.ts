@@ -1,7 +1,7 @@
 export type { CodecErrorCode } from "./errors.js";
 export { CodecErrors } from "./errors.js";
 export type { DecodedMessage, HttpHeaders } from "./http.js";
-export { claimsCloudEvent, decodeHttp, encodeBinary } from "./http.js";
+export { appendBinaryHeaders, claimsCloudEvent, decodeHttp, encodeBinary } from "./http.js";
 export { decodeBatch } from "./json-batch.js";
 export { encodeBatch, encodeStructured, eventToJson } from "./json-encode.js";
 export { eventFromJson } from "./json-event.js";

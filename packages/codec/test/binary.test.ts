@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createCloudEvent } from "@sluice/core";
-import { CodecErrors, claimsCloudEvent, decodeHttp, encodeBinary } from "../src/index.js";
+import {
+  appendBinaryHeaders,
+  CodecErrors,
+  claimsCloudEvent,
+  decodeHttp,
+  encodeBinary,
+} from "../src/index.js";
 import { binaryHeaders, bytes, expectError, text } from "./helpers.js";
 
 describe("decodeHttp: binary mode (HTTP binding §3.1)", () => {
@@ -252,6 +258,47 @@ describe("encodeBinary (HTTP binding §3.1)", () => {
     const { headers } = encodeBinary(event, { omit: new Set(["knativebrokerttl"]) });
     assert.equal("ce-knativebrokerttl" in headers, false);
     assert.equal(headers["ce-id"], "1");
+  });
+
+  it("appendBinaryHeaders gives the same headers as name/value pairs after what `out` holds, omit honoured", () => {
+    const event = createCloudEvent(
+      {
+        specversion: "1.0",
+        id: "1",
+        source: "/s",
+        type: "t",
+        datacontenttype: "text/plain",
+        subject: "Euro €",
+        knativebrokerttl: "255",
+      },
+      new Uint8Array([1]),
+    );
+    const out = ["user-agent", "x"];
+    appendBinaryHeaders(event, out, new Set(["knativebrokerttl"]));
+    assert.deepEqual(out, [
+      "user-agent",
+      "x",
+      "ce-specversion",
+      "1.0",
+      "ce-id",
+      "1",
+      "ce-source",
+      "/s",
+      "ce-type",
+      "t",
+      "content-type",
+      "text/plain",
+      "ce-subject",
+      "Euro%20%E2%82%AC",
+    ]);
+    const pairs: string[] = [];
+    appendBinaryHeaders(event, pairs);
+    assert.deepEqual(
+      Object.fromEntries(
+        Array.from({ length: pairs.length / 2 }, (_, i) => [pairs[2 * i], pairs[2 * i + 1]]),
+      ),
+      encodeBinary(event).headers,
+    );
   });
 
   it("round-trips through decodeHttp with awkward values", () => {

@@ -34,7 +34,8 @@ export interface RunState {
 
 export interface AttemptSpec {
   readonly target: Target;
-  readonly headers: Readonly<Record<string, string>>;
+  /** Name, value, name, value...: undici's flat form (see appendBinaryHeaders). */
+  readonly headers: string[];
   readonly body: Uint8Array | undefined;
   readonly timeoutMs: number;
   /** Subscriber attempts look for a reply in a 200; dead-letter attempts ignore bodies. */

@@ -1,4 +1,4 @@
-import { encodeBinary } from "@sluice/codec";
+import { appendBinaryHeaders } from "@sluice/codec";
 import {
   type CloudEvent,
   type DeliveryPolicy,
@@ -257,19 +257,20 @@ class HttpDispatcher implements Dispatcher {
     } catch (error) {
       return error as SluiceError;
     }
-    const encoded = encodeBinary(leg.event, { omit: OMIT });
-    const headers: Record<string, string> = { ...encoded.headers };
-    headers["user-agent"] = this.#userAgent;
-    headers["kn-namespace"] = leg.namespace;
+    const headers: string[] = [];
+    appendBinaryHeaders(leg.event, headers, OMIT);
+    headers.push("user-agent", this.#userAgent, "kn-namespace", leg.namespace);
     // Knative sends Prefer: reply to subscribers always, never to dead-letter sinks (DP "Replies").
-    if (!leg.deadLetter) headers.prefer = "reply";
+    if (!leg.deadLetter) headers.push("prefer", "reply");
     const { traceparent, tracestate } = leg.envelope;
-    if (traceparent !== undefined && SAFE_HEADER_VALUE.test(traceparent)) headers.traceparent = traceparent;
-    if (tracestate !== undefined && SAFE_HEADER_VALUE.test(tracestate)) headers.tracestate = tracestate;
+    if (traceparent !== undefined && SAFE_HEADER_VALUE.test(traceparent))
+      headers.push("traceparent", traceparent);
+    if (tracestate !== undefined && SAFE_HEADER_VALUE.test(tracestate))
+      headers.push("tracestate", tracestate);
     return {
       target,
       headers,
-      body: encoded.body,
+      body: leg.event.data,
       timeoutMs: leg.policy.timeoutMs,
       replies: !leg.deadLetter,
       maxReplyBytes: this.#maxReplyBytes,
