@@ -1,4 +1,11 @@
-import { type Delivery, type EventEnvelope, Fifo, SluiceError, type SubscriptionQueue } from "@sluice/core";
+import {
+  type AbortSignalLike,
+  type Delivery,
+  type EventEnvelope,
+  Fifo,
+  SluiceError,
+  type SubscriptionQueue,
+} from "@sluice/core";
 import { EmbeddedBrokerErrors } from "./errors.js";
 import type { LogRecord } from "./log-record.js";
 
@@ -15,7 +22,7 @@ export interface QueueOwner {
 interface Waiter {
   readonly max: number;
   readonly resolve: (deliveries: readonly Delivery[]) => void;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignalLike | undefined;
   readonly onAbort: () => void;
 }
 
@@ -70,7 +77,7 @@ export class EmbeddedQueue implements SubscriptionQueue {
     this.#serve();
   }
 
-  take(max: number, signal?: AbortSignal): Promise<readonly Delivery[]> {
+  take(max: number, signal?: AbortSignalLike): Promise<readonly Delivery[]> {
     if (this.#waiter !== undefined) {
       return Promise.reject(
         new SluiceError(

@@ -1,11 +1,11 @@
-import { type Delivery, Fifo, SluiceError, type SubscriptionQueue } from "@sluice/core";
+import { type AbortSignalLike, type Delivery, Fifo, SluiceError, type SubscriptionQueue } from "@sluice/core";
 import { MemoryBrokerErrors } from "./errors.js";
 import type { StoredEvent } from "./stored-event.js";
 
 interface Waiter {
   readonly max: number;
   readonly resolve: (deliveries: readonly Delivery[]) => void;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignalLike | undefined;
   readonly onAbort: () => void;
 }
 
@@ -41,7 +41,7 @@ export class MemoryQueue implements SubscriptionQueue {
     if (this.#waiter !== undefined) this.#serve(this.#waiter);
   }
 
-  take(max: number, signal?: AbortSignal): Promise<readonly Delivery[]> {
+  take(max: number, signal?: AbortSignalLike): Promise<readonly Delivery[]> {
     if (this.#waiter !== undefined) {
       return Promise.reject(
         new SluiceError(

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from "./cloud-event.js";
 import type { Logger } from "./logger.js";
 import type { ResourceKey } from "./resources.js";
+import type { AbortSignalLike } from "./stop-signal.js";
 
 /**
  * A broker backend stores the events of brokers and the deliveries still owed to their
@@ -103,9 +104,9 @@ export interface SubscriptionQueue {
   /**
    * Takes up to `max` deliveries in log order (released ones first), waiting until at least one
    * is available. Resolves with [] once the store is closed, the subscription dropped, or
-   * `signal` aborted. At most one take() may be pending per queue.
+   * `signal` aborted (an AbortSignal or a StopSignal). At most one take() may be pending per queue.
    */
-  take(max: number, signal?: AbortSignal): Promise<readonly Delivery[]>;
+  take(max: number, signal?: AbortSignalLike): Promise<readonly Delivery[]>;
   /** The delivery is finished (delivered, dead-lettered or dropped): never handed out again. */
   ack(delivery: Delivery): void;
   /** Gives a taken delivery back unfinished; it is handed out again before newer ones. */

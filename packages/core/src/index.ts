@@ -49,5 +49,7 @@ export type {
   SourcePlugin,
   ValidationContext,
 } from "./source.js";
+export type { AbortSignalLike } from "./stop-signal.js";
+export { StopSignal } from "./stop-signal.js";
 export type { Steps } from "./time-slice.js";
 export { DEFAULT_SLICE_MS, runSliced, runToEnd, timeSlice } from "./time-slice.js";

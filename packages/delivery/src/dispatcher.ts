@@ -1,5 +1,6 @@
 import { appendBinaryHeaders } from "@sluice/codec";
 import {
+  type AbortSignalLike,
   type CloudEvent,
   type DeliveryPolicy,
   type EventEnvelope,
@@ -72,7 +73,7 @@ class HttpDispatcher implements Dispatcher {
    * trigger worker passes the same signal with every delivery), rather than an add and a remove
    * per delivery, which showed in the broker's CPU profile.
    */
-  readonly #bySignal = new WeakMap<AbortSignal, Set<RunState>>();
+  readonly #bySignal = new WeakMap<AbortSignalLike, Set<RunState>>();
   #closing: Promise<void> | undefined;
   #idle: (() => void) | undefined;
 
@@ -107,7 +108,7 @@ class HttpDispatcher implements Dispatcher {
     }
   }
 
-  #runsOf(signal: AbortSignal): Set<RunState> {
+  #runsOf(signal: AbortSignalLike): Set<RunState> {
     let runs = this.#bySignal.get(signal);
     if (runs === undefined) {
       const created = new Set<RunState>();

@@ -1,4 +1,4 @@
-import type { CloudEvent, DeliveryPolicy, EventEnvelope, Logger } from "@sluice/core";
+import type { AbortSignalLike, CloudEvent, DeliveryPolicy, EventEnvelope, Logger } from "@sluice/core";
 
 /** One event owed to one subscriber. */
 export interface DeliveryRequest {
@@ -16,8 +16,11 @@ export interface DeliveryRequest {
    * Without it, a valid reply is accepted and dropped.
    */
   readonly onReply?: (reply: CloudEvent) => Promise<void>;
-  /** Shutdown: stop waiting and attempting; the delivery resolves "aborted". */
-  readonly signal?: AbortSignal;
+  /**
+   * Shutdown: stop waiting and attempting; the delivery resolves "aborted". An AbortSignal, or a
+   * caller's StopSignal shared by all its deliveries (the dispatcher listens once per signal).
+   */
+  readonly signal?: AbortSignalLike;
   /** Paces the attempts to the subscriber (never to the dead-letter sink); see AttemptPacer. */
   readonly pacer?: AttemptPacer;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
-import { isSluiceError } from "@sluice/core";
+import { isSluiceError, StopSignal } from "@sluice/core";
 import {
   always,
   hang,
@@ -22,6 +22,24 @@ async function setup(t: TestContext, respond: SinkResponder, options: Dispatcher
   });
   return { sink, dispatcher };
 }
+
+/** The signals a caller may pass: the standard one, and the StopSignal a trigger worker keeps. */
+const STOPPERS = [
+  [
+    "AbortSignal",
+    () => {
+      const c = new AbortController();
+      return { signal: c.signal, abort: () => c.abort() };
+    },
+  ],
+  [
+    "StopSignal",
+    () => {
+      const signal = new StopSignal();
+      return { signal, abort: () => signal.abort() };
+    },
+  ],
+] as const;
 
 describe("abort and close", () => {
   it("an abort during a hanging attempt resolves aborted at once", async (t) => {
@@ -60,36 +78,38 @@ describe("abort and close", () => {
     assert.equal(sink.requests.length, 1, "no retry after the abort");
   });
 
-  it("one signal shared by many deliveries aborts those in progress, not those already done", async (t) => {
-    let answer: "ok" | "hang" = "ok";
-    const { sink, dispatcher } = await setup(t, () => (answer === "ok" ? { status: 202 } : "hang"));
-    const controller = new AbortController();
-    const request = () => ({
-      envelope: makeEnvelope(),
-      url: sink.url,
-      policy: policy({ retry: 0, timeoutMs: 60_000 }),
-      namespace: "ns",
-      signal: controller.signal,
+  for (const [kind, stopper] of STOPPERS) {
+    it(`one ${kind} shared by many deliveries aborts those in progress, not those already done`, async (t) => {
+      let answer: "ok" | "hang" = "ok";
+      const { sink, dispatcher } = await setup(t, () => (answer === "ok" ? { status: 202 } : "hang"));
+      const controller = stopper();
+      const request = () => ({
+        envelope: makeEnvelope(),
+        url: sink.url,
+        policy: policy({ retry: 0, timeoutMs: 60_000 }),
+        namespace: "ns",
+        signal: controller.signal,
+      });
+      assert.equal((await dispatcher.deliver(request())).outcome, "delivered");
+      answer = "hang";
+      const pending = [
+        dispatcher.deliver(request()),
+        dispatcher.deliver(request()),
+        dispatcher.deliver(request()),
+      ];
+      await sink.waitFor(4);
+      controller.abort();
+      assert.deepEqual(
+        (await Promise.all(pending)).map((r) => r.outcome),
+        ["aborted", "aborted", "aborted"],
+      );
+      assert.equal(
+        (await dispatcher.deliver(request())).outcome,
+        "aborted",
+        "a later delivery sees the aborted signal",
+      );
     });
-    assert.equal((await dispatcher.deliver(request())).outcome, "delivered");
-    answer = "hang";
-    const pending = [
-      dispatcher.deliver(request()),
-      dispatcher.deliver(request()),
-      dispatcher.deliver(request()),
-    ];
-    await sink.waitFor(4);
-    controller.abort();
-    assert.deepEqual(
-      (await Promise.all(pending)).map((r) => r.outcome),
-      ["aborted", "aborted", "aborted"],
-    );
-    assert.equal(
-      (await dispatcher.deliver(request())).outcome,
-      "aborted",
-      "a later delivery sees the aborted signal",
-    );
-  });
+  }
 
   it("an aborted signal makes no attempt", async (t) => {
     const { sink, dispatcher } = await setup(t, always(202));

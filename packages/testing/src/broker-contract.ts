@@ -11,6 +11,7 @@ import {
   type EventEnvelope,
   isSluiceError,
   type ResourceKey,
+  StopSignal,
 } from "@sluice/core";
 import { makeEnvelope, makeEvent } from "./builders.js";
 
@@ -142,6 +143,24 @@ function defineWaitingCases(open: Open): void {
     assert.deepEqual(ids(await guard(pending)), ["late"]);
   });
 
+  it("a take that waited and got deliveries leaves no abort listener on its signal", async (t) => {
+    // A trigger worker passes one signal with every take for its lifetime: a listener left per
+    // take would be a leak that grows with every delivery.
+    const store = await open(t);
+    const stop = new StopSignal();
+    for (const id of ["a", "b", "c"]) {
+      const pending = store.subscription("t1").take(1, stop);
+      assert.equal(stop.listening, 1, "the waiting take listens");
+      await store.append([entry(envelope(id), "t1")]);
+      const [d] = await guard(pending);
+      assert.equal(stop.listening, 0, `after take ${id}`);
+      store.subscription("t1").ack(d!);
+    }
+    await store.append([entry(envelope("ready"), "t1")]);
+    assert.deepEqual(ids(await guard(store.subscription("t1").take(1, stop))), ["ready"]);
+    assert.equal(stop.listening, 0, "a take served at once listens to nothing");
+  });
+
   it("take waits for a release and wakes up", async (t) => {
     const store = await open(t);
     await store.append([entry(envelope("x"), "t1")]);
@@ -158,6 +177,13 @@ function defineWaitingCases(open: Open): void {
     controller.abort();
     assert.deepEqual(await guard(aborted), []);
     assert.deepEqual(await guard(store.subscription("t1").take(1, controller.signal)), []);
+    // A StopSignal (what a trigger worker passes) works the same.
+    const stop = new StopSignal();
+    const stopped = store.subscription("t2").take(1, stop);
+    stop.abort();
+    assert.deepEqual(await guard(stopped), []);
+    assert.deepEqual(await guard(store.subscription("t2").take(1, stop)), []);
+    assert.equal(stop.listening, 0, "an aborted StopSignal keeps no listener");
     const closing = store.subscription("t1").take(1);
     await store.close();
     assert.deepEqual(await guard(closing), []);
