@@ -53,8 +53,12 @@ export class BrokerHost {
     this.#o = options;
     this.#resource = options.resource;
     this.#metrics = options.metrics.forBroker(options.resource.id);
-    options.metrics.pending.set([options.resource.id], () => options.store.stats().pendingEvents);
-    options.metrics.deadLetters.set([options.resource.id], () => options.store.stats().deadLetters);
+    options.metrics.pending.set([options.resource.id], options.store, (store) => store.stats().pendingEvents);
+    options.metrics.deadLetters.set(
+      [options.resource.id],
+      options.store,
+      (store) => store.stats().deadLetters,
+    );
   }
 
   get resource(): BrokerResource {
@@ -202,6 +206,7 @@ export class BrokerHost {
 
   #addTrigger(trigger: TriggerResource): void {
     this.#index.add(trigger);
+    const labels = [trigger.id];
     const worker = new TriggerWorker({
       trigger,
       queue: this.#o.store.subscription(trigger.id),
@@ -210,12 +215,11 @@ export class BrokerHost {
       broker: this,
       maxInFlight: this.#o.inFlightPerTrigger,
       maxInFlightWhileFailing: this.#o.inFlightPerFailingTrigger,
-      metrics: this.#o.metrics.forTrigger(trigger.id),
+      metrics: this.#o.metrics.forTrigger(trigger.id, labels),
       logger: this.#o.logger,
     });
     this.#workers.set(trigger.id, worker);
-    this.#o.metrics.triggerWaiting.set([trigger.id], () => worker.waiting);
-    this.#o.metrics.triggerWindow.set([trigger.id], () => worker.window);
+    this.#o.metrics.watchTrigger(labels, worker);
     worker.start();
   }
 

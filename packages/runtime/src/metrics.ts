@@ -15,6 +15,11 @@ export interface HistogramChild {
 
 interface Family<Child> {
   labels(...values: string[]): Child;
+  /**
+   * The same, with the caller's array kept as the series' label values: a caller making several
+   * series with one label set (a trigger's) passes one array to all of them.
+   */
+  labelsOf(values: readonly string[]): Child;
   remove(...values: string[]): void;
 }
 
@@ -48,17 +53,22 @@ class Series implements CounterChild, GaugeChild {
   }
 }
 
-/** A gauge read from its owner when /metrics is scraped. */
-class CallbackSeries extends Series {
-  readonly #collect: () => number;
+/**
+ * A gauge read from its owner when /metrics is scraped: the owner and a function shared by all
+ * series of the family, so 10,000 triggers make no closure (and context) each.
+ */
+class CallbackSeries<T> extends Series {
+  readonly #source: T;
+  readonly #read: (source: T) => number;
 
-  constructor(labelValues: readonly string[], collect: () => number) {
+  constructor(labelValues: readonly string[], source: T, read: (source: T) => number) {
     super(labelValues);
-    this.#collect = collect;
+    this.#source = source;
+    this.#read = read;
   }
 
   override read(): number {
-    return this.#collect();
+    return this.#read(this.#source);
   }
 }
 
@@ -112,19 +122,19 @@ export class MetricsRegistry {
     return this.#family(this.#add(name, help, "gauge", labelNames, []), (values) => new Series(values));
   }
 
-  /** A gauge whose value is read when /metrics is scraped. */
+  /** A gauge whose value is `read(source)` when /metrics is scraped. */
   gaugeCallback(
     name: string,
     help: string,
     labelNames: readonly string[],
   ): {
-    set(labelValues: readonly string[], collect: () => number): void;
+    set<T>(labelValues: readonly string[], source: T, read: (source: T) => number): void;
     remove(...values: string[]): void;
   } {
     const family = this.#add(name, help, "gauge", labelNames, []);
     return {
-      set: (labelValues, collect) => {
-        family.series.set(labelValues.join("\u0000"), new CallbackSeries(labelValues, collect));
+      set: (labelValues, source, read) => {
+        family.series.set(labelValues.join("\u0000"), new CallbackSeries(labelValues, source, read));
       },
       remove: (...values) => void family.series.delete(values.join("\u0000")),
     };
@@ -182,16 +192,18 @@ export class MetricsRegistry {
     family: FamilyState,
     make: (values: readonly string[]) => Child,
   ): Family<Child> {
+    const labelsOf = (values: readonly string[]): Child => {
+      const key = values.join("\u0000");
+      let series = family.series.get(key) as Child | undefined;
+      if (series === undefined) {
+        series = make(values);
+        family.series.set(key, series);
+      }
+      return series;
+    };
     return {
-      labels: (...values) => {
-        const key = values.join("\u0000");
-        let series = family.series.get(key) as Child | undefined;
-        if (series === undefined) {
-          series = make(values);
-          family.series.set(key, series);
-        }
-        return series;
-      },
+      labels: (...values) => labelsOf(values),
+      labelsOf,
       remove: (...values) => void family.series.delete(values.join("\u0000")),
     };
   }

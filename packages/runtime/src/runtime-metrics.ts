@@ -72,12 +72,12 @@ export class RuntimeMetrics {
     "Events stored and not yet finished by every matched trigger.",
     ["broker"],
   );
-  readonly triggerWaiting = this.registry.gaugeCallback(
+  readonly #triggerWaiting = this.registry.gaugeCallback(
     "sluice_trigger_pending_deliveries",
     "Deliveries stored for a trigger and not yet started (its backlog).",
     ["trigger"],
   );
-  readonly triggerWindow = this.registry.gaugeCallback(
+  readonly #triggerWindow = this.registry.gaugeCallback(
     "sluice_trigger_window",
     "Deliveries a trigger may have in flight now: from the failing-subscriber window, one more per answered delivery up to its full window, halved per unanswered attempt, back to the narrow one while its subscriber is failing.",
     ["trigger"],
@@ -131,16 +131,29 @@ export class RuntimeMetrics {
     };
   }
 
-  forTrigger(trigger: string): TriggerMetrics {
+  /**
+   * The trigger's series, made once. Those labelled by the trigger alone share one label array
+   * (`labels`): with the gauges of `watchTrigger` that is five series on one array.
+   */
+  forTrigger(trigger: string, labels: readonly string[] = [trigger]): TriggerMetrics {
     const series: TriggerSeriesParts = {
       delivered: this.#deliveries.labels(trigger, "delivered"),
       deadLettered: this.#deliveries.labels(trigger, "dead_lettered"),
       kept: this.#deliveries.labels(trigger, "dead_letter_store"),
-      attempts: this.#attempts.labels(trigger),
-      latency: this.#latency.labels(trigger),
-      inFlight: this.#inFlight.labels(trigger),
+      attempts: this.#attempts.labelsOf(labels),
+      latency: this.#latency.labelsOf(labels),
+      inFlight: this.#inFlight.labelsOf(labels),
     };
     return new TriggerSeries(trigger, series, this);
+  }
+
+  /** The gauges read from a trigger's worker when /metrics is scraped (its backlog and window). */
+  watchTrigger(
+    labels: readonly string[],
+    worker: { readonly waiting: number; readonly window: number },
+  ): void {
+    this.#triggerWaiting.set(labels, worker, waitingOf);
+    this.#triggerWindow.set(labels, worker, windowOf);
   }
 
   /** Drops every series of a trigger (it was removed). */
@@ -150,10 +163,13 @@ export class RuntimeMetrics {
     this.#attempts.remove(trigger);
     this.#latency.remove(trigger);
     this.#inFlight.remove(trigger);
-    this.triggerWaiting.remove(trigger);
-    this.triggerWindow.remove(trigger);
+    this.#triggerWaiting.remove(trigger);
+    this.#triggerWindow.remove(trigger);
   }
 }
+
+const waitingOf = (worker: { readonly waiting: number }): number => worker.waiting;
+const windowOf = (worker: { readonly window: number }): number => worker.window;
 
 /** The series of one trigger, kept by its worker. */
 interface TriggerSeriesParts {
