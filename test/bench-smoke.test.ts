@@ -398,6 +398,33 @@ describe("bench histogram and ramp", () => {
     assert.equal(late.pass, false);
     assert.ok(lines.some((l) => /check: undecided after 3 rounds, no time for another/.test(l)));
     assert.deepEqual(pace.takeCuts(), ["check: undecided after 3 rounds, no time for another"]);
+    // behind schedule, time for two 30 s rounds only: a check decided by them is cut to two, one
+    // tied by them gets its third round all the same (a tie is a miss: the clock would decide)
+    now = 1_000_000 - 65_000;
+    const cutDecided = await run(
+      [
+        [held, held],
+        [held, held],
+      ],
+      5,
+      30_000,
+    );
+    assert.equal(cutDecided.done, 2);
+    assert.equal(cutDecided.pass, true);
+    assert.deepEqual(pace.takeCuts(), ["check: 2 of 3 rounds, to keep the run's time"]);
+    now = 1_000_000 - 65_000;
+    const cutTied = await run(
+      [
+        [held, held],
+        [held, slow],
+        [held, held],
+      ],
+      5,
+      30_000,
+    );
+    assert.equal(cutTied.done, 3, "the third round runs although the time planned for it is gone");
+    assert.equal(cutTied.pass, true, "held in 2 of 3");
+    assert.deepEqual(pace.takeCuts(), [], "nothing cut");
   });
 
   it("rounds are planned by the median round so far, so one slowed by re-runs does not cut the rest", async () => {

@@ -68,7 +68,8 @@ export interface Profile {
   /**
    * B4: trigger counts, the CESQL variant, and the interleaved rounds (1 trigger, then the largest
    * count, each on a fresh process) of the bar's check at 90% of the 1-trigger maximum; up to
-   * `tieRounds` rounds while they are tied (see b4-triggers.ts `undecided`). Each of the check's
+   * `tieRounds` rounds while they are tied (see b4-triggers.ts `undecided`). A run behind
+   * schedule cuts the check to `minBarRounds` only when those decide it (lib/session.ts `inRounds`). Each of the check's
    * processes is offered the check's rate for `checkWarmupMs` before its measured step: a fresh
    * `sluice run` costs ~10% more CPU per event in its first 5 s of load than after 10 s.
    */

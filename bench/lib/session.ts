@@ -227,8 +227,8 @@ export interface RoundLimits {
   /** Time to keep for what the scenario does after its rounds. */
   readonly reserveMs?: number;
   /**
-   * Rounds past `max`, up to `upTo`, run while `undecided()` says the rounds so far decide
-   * nothing (time permitting, as any round after `min`).
+   * While `undecided()` says the rounds so far decide nothing: rounds up to `max` run whatever the
+   * time, and more, up to `upTo`, time permitting (as any round after `min`).
    */
   readonly tieBreak?: { readonly upTo: number; readonly undecided: () => boolean };
 }
@@ -236,8 +236,11 @@ export interface RoundLimits {
 /**
  * Runs `round` for rounds 1 to `max`; fewer when the run is behind schedule (lib/pace.ts), but never
  * fewer than `min`: another starts only while a round as long as the median of those so far, and
- * `reserveMs` for the rest of the scenario, still fit. Then, with `tieBreak`, more while the rounds
- * are undecided and time allows. Returns how many ran.
+ * `reserveMs` for the rest of the scenario, still fit. With `tieBreak`, rounds up to `max` are not
+ * cut while the rounds so far are undecided — time may cut a check that has its verdict, not one
+ * that has none (B4 at 2026-12-03 22:59 was cut to two rounds, one for and one against, and a tie
+ * is a miss: the clock decided the bar). Then more, past `max`, while the rounds are undecided and
+ * time allows. Returns how many ran.
  *
  * The median, not the longest: a round whose steps were run again (the hypervisor took CPU:
  * Method) takes up to twice as long, and the longest used to end B5 at three of five rounds with
@@ -258,14 +261,14 @@ export async function inRounds(
     await round(took.length + 1);
     took.push(pace.now() - started);
   };
-  while (took.length < limits.max && fits(limits.min)) await next();
+  const tie = limits.tieBreak;
+  while (took.length < limits.max && (fits(limits.min) || tie?.undecided() === true)) await next();
   if (took.length < limits.max) {
     const line = `${what}: ${took.length} of ${limits.max} rounds, to keep the run's time`;
     ctx.log(`    (${line})`);
     pace.cut(line);
     return took.length;
   }
-  const tie = limits.tieBreak;
   while (tie !== undefined && took.length < tie.upTo && tie.undecided()) {
     if (!fits(0)) {
       const line = `${what}: undecided after ${took.length} rounds, no time for another`;
