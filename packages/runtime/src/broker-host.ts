@@ -206,7 +206,7 @@ export class BrokerHost {
 
   #addTrigger(trigger: TriggerResource): void {
     this.#index.add(trigger);
-    const labels = [trigger.id];
+    const metrics = this.#o.metrics.forTrigger(trigger.id);
     const worker = new TriggerWorker({
       trigger,
       queue: this.#o.store.subscription(trigger.id),
@@ -215,11 +215,11 @@ export class BrokerHost {
       broker: this,
       maxInFlight: this.#o.inFlightPerTrigger,
       maxInFlightWhileFailing: this.#o.inFlightPerFailingTrigger,
-      metrics: this.#o.metrics.forTrigger(trigger.id, labels),
+      metrics,
       logger: this.#o.logger,
     });
     this.#workers.set(trigger.id, worker);
-    this.#o.metrics.watchTrigger(labels, worker);
+    metrics.watch(worker);
     worker.start();
   }
 
@@ -229,7 +229,7 @@ export class BrokerHost {
     this.#full.delete(id);
     await worker.stop(this.#o.shutdownGraceMs);
     await this.#o.store.dropSubscription(id);
-    this.#o.metrics.forTrigger(id).remove();
+    this.#o.metrics.removeTrigger(id);
   }
 
   /** Stops every worker (in-flight deliveries get the grace period), then closes the store. */

@@ -1,11 +1,21 @@
 import type { DeliveryResult } from "@sluice/delivery";
-import { type CounterChild, type GaugeChild, type HistogramChild, MetricsRegistry } from "./metrics.js";
+import { type CounterChild, type HistogramChild, MetricsRegistry } from "./metrics.js";
 
-/** Per-trigger handles, created once per trigger so the hot path never formats labels. */
+/** A trigger's metrics, made once per trigger so the hot path never formats labels. */
 export interface TriggerMetrics {
-  readonly inFlight: GaugeChild;
   outcome(result: DeliveryResult, acceptedAt: number): void;
-  remove(): void;
+  /** Where the trigger's gauges are read from (its worker, once made). */
+  watch(gauges: TriggerGauges): void;
+}
+
+/** What the trigger gauges read from a trigger's worker when /metrics is scraped. */
+export interface TriggerGauges {
+  /** Deliveries stored and not yet started (the backlog). */
+  readonly waiting: number;
+  /** Deliveries in flight. */
+  readonly inFlight: number;
+  /** Deliveries that may be in flight now. */
+  readonly window: number;
 }
 
 export interface BrokerMetrics {
@@ -24,6 +34,8 @@ const COMMIT_BUCKETS: readonly number[] = [
 /** The metric families Sluice exposes on /metrics (listed in packages/runtime/README.md, "Metrics"). */
 export class RuntimeMetrics {
   readonly registry = new MetricsRegistry();
+  /** Every trigger's counts, in one object each (the collected families below read them). */
+  readonly #triggers = new Map<string, TriggerSeries>();
   readonly #requests = this.registry.counter(
     "sluice_ingress_requests_total",
     "HTTP requests to broker addresses, by broker and status code.",
@@ -49,38 +61,15 @@ export class RuntimeMetrics {
     "Events dropped on purpose, by reason (ttl: reply-loop guard).",
     ["broker", "reason"],
   );
-  readonly #deliveries = this.registry.counter(
-    "sluice_deliveries_total",
-    "Finished deliveries by trigger and outcome (delivered, dead_lettered, dead_letter_store).",
-    ["trigger", "outcome"],
-  );
-  readonly #attempts = this.registry.counter(
-    "sluice_delivery_attempts_total",
-    "Delivery attempts by trigger (including retries).",
-    ["trigger"],
-  );
   readonly #latency = this.registry.histogram(
     "sluice_delivery_latency_seconds",
     "From acceptance by the broker to the end of a successful delivery.",
     ["trigger"],
   );
-  readonly #inFlight = this.registry.gauge("sluice_trigger_inflight", "Deliveries in flight per trigger.", [
-    "trigger",
-  ]);
   readonly pending = this.registry.gaugeCallback(
     "sluice_broker_pending_events",
     "Events stored and not yet finished by every matched trigger.",
     ["broker"],
-  );
-  readonly #triggerWaiting = this.registry.gaugeCallback(
-    "sluice_trigger_pending_deliveries",
-    "Deliveries stored for a trigger and not yet started (its backlog).",
-    ["trigger"],
-  );
-  readonly #triggerWindow = this.registry.gaugeCallback(
-    "sluice_trigger_window",
-    "Deliveries a trigger may have in flight now: from the failing-subscriber window, one more per answered delivery up to its full window, halved per unanswered attempt, back to the narrow one while its subscriber is failing.",
-    ["trigger"],
   );
   readonly deadLetters = this.registry.gaugeCallback(
     "sluice_broker_dead_letters",
@@ -101,6 +90,44 @@ export class RuntimeMetrics {
     ["broker"],
     COMMIT_BUCKETS,
   );
+
+  constructor() {
+    // The per-trigger families are collected from #triggers (one object per trigger); they come
+    // after the families above on /metrics.
+    this.registry.collected(
+      "sluice_deliveries_total",
+      "Finished deliveries by trigger and outcome (delivered, dead_lettered, dead_letter_store).",
+      "counter",
+      ["trigger", "outcome"],
+      (emit) => {
+        for (const t of this.#triggers.values()) {
+          emit([t.trigger, "delivered"], t.delivered);
+          emit([t.trigger, "dead_lettered"], t.deadLettered);
+          emit([t.trigger, "dead_letter_store"], t.kept);
+        }
+      },
+    );
+    this.registry.collected(
+      "sluice_delivery_attempts_total",
+      "Delivery attempts by trigger (including retries).",
+      "counter",
+      ["trigger"],
+      (emit) => {
+        for (const t of this.#triggers.values()) emit(t.labels, t.attempts);
+      },
+    );
+    this.#triggerGauge("sluice_trigger_inflight", "Deliveries in flight per trigger.", (g) => g.inFlight);
+    this.#triggerGauge(
+      "sluice_trigger_pending_deliveries",
+      "Deliveries stored for a trigger and not yet started (its backlog).",
+      (g) => g.waiting,
+    );
+    this.#triggerGauge(
+      "sluice_trigger_window",
+      "Deliveries a trigger may have in flight now: from the failing-subscriber window, one more per answered delivery up to its full window, halved per unanswered attempt, back to the narrow one while its subscriber is failing.",
+      (g) => g.window,
+    );
+  }
 
   /** What a durable store of `broker` calls after each group commit (BrokerStoreOptions.onCommit). */
   commitObserver(broker: string): (seconds: number, syncSeconds?: number) => void {
@@ -132,80 +159,62 @@ export class RuntimeMetrics {
   }
 
   /**
-   * The trigger's series, made once. Those labelled by the trigger alone share one label array
-   * (`labels`): with the gauges of `watchTrigger` that is five series on one array.
+   * A trigger's metrics: its counts in one object, and its latency histogram; its gauges are read
+   * from what `watch()` is given (its worker) when /metrics is scraped. Replaces the metrics of a
+   * trigger of that id.
    */
-  forTrigger(trigger: string, labels: readonly string[] = [trigger]): TriggerMetrics {
-    const series: TriggerSeriesParts = {
-      delivered: this.#deliveries.labels(trigger, "delivered"),
-      deadLettered: this.#deliveries.labels(trigger, "dead_lettered"),
-      kept: this.#deliveries.labels(trigger, "dead_letter_store"),
-      attempts: this.#attempts.labelsOf(labels),
-      latency: this.#latency.labelsOf(labels),
-      inFlight: this.#inFlight.labelsOf(labels),
-    };
-    return new TriggerSeries(trigger, series, this);
+  forTrigger(trigger: string): TriggerMetrics {
+    const labels = [trigger];
+    const series = new TriggerSeries(trigger, labels, this.#latency.labelsOf(labels));
+    this.#triggers.set(trigger, series);
+    return series;
   }
 
-  /** The gauges read from a trigger's worker when /metrics is scraped (its backlog and window). */
-  watchTrigger(
-    labels: readonly string[],
-    worker: { readonly waiting: number; readonly window: number },
-  ): void {
-    this.#triggerWaiting.set(labels, worker, waitingOf);
-    this.#triggerWindow.set(labels, worker, windowOf);
+  /** A gauge of every watched trigger, read from its worker when /metrics is scraped. */
+  #triggerGauge(name: string, help: string, read: (gauges: TriggerGauges) => number): void {
+    this.registry.collected(name, help, "gauge", ["trigger"], (emit) => {
+      for (const t of this.#triggers.values()) if (t.gauges !== undefined) emit(t.labels, read(t.gauges));
+    });
   }
 
   /** Drops every series of a trigger (it was removed). */
   removeTrigger(trigger: string): void {
-    for (const outcome of ["delivered", "dead_lettered", "dead_letter_store"])
-      this.#deliveries.remove(trigger, outcome);
-    this.#attempts.remove(trigger);
+    this.#triggers.delete(trigger);
     this.#latency.remove(trigger);
-    this.#inFlight.remove(trigger);
-    this.#triggerWaiting.remove(trigger);
-    this.#triggerWindow.remove(trigger);
   }
 }
 
-const waitingOf = (worker: { readonly waiting: number }): number => worker.waiting;
-const windowOf = (worker: { readonly window: number }): number => worker.window;
-
-/** The series of one trigger, kept by its worker. */
-interface TriggerSeriesParts {
-  readonly delivered: CounterChild;
-  readonly deadLettered: CounterChild;
-  readonly kept: CounterChild;
-  readonly attempts: CounterChild;
-  readonly latency: HistogramChild;
-  readonly inFlight: GaugeChild;
-}
-
-/** One object per trigger, its methods on the prototype (no closures per trigger). */
+/**
+ * One trigger's counts, in one object: what the collected families report for it. Its methods are
+ * on the prototype (no closure per trigger).
+ */
 class TriggerSeries implements TriggerMetrics {
-  readonly inFlight: GaugeChild;
-  readonly #trigger: string;
-  readonly #s: TriggerSeriesParts;
-  readonly #owner: RuntimeMetrics;
+  readonly trigger: string;
+  /** `[trigger]`, shared by every series labelled by the trigger alone. */
+  readonly labels: readonly string[];
+  gauges: TriggerGauges | undefined;
+  readonly #latency: HistogramChild;
+  delivered = 0;
+  deadLettered = 0;
+  kept = 0;
+  attempts = 0;
 
-  constructor(trigger: string, series: TriggerSeriesParts, owner: RuntimeMetrics) {
-    this.#trigger = trigger;
-    this.#s = series;
-    this.#owner = owner;
-    this.inFlight = series.inFlight;
+  constructor(trigger: string, labels: readonly string[], latency: HistogramChild) {
+    this.trigger = trigger;
+    this.labels = labels;
+    this.#latency = latency;
+  }
+
+  watch(gauges: TriggerGauges): void {
+    this.gauges = gauges;
   }
 
   outcome(result: DeliveryResult, acceptedAt: number): void {
-    const s = this.#s;
-    s.attempts.inc(result.attempts);
+    this.attempts += result.attempts;
     if (result.outcome === "delivered") {
-      s.delivered.inc();
-      s.latency.observe((Date.now() - acceptedAt) / 1000);
-    } else if (result.outcome === "dead-lettered") s.deadLettered.inc();
-    else if (result.outcome === "failed") s.kept.inc();
-  }
-
-  remove(): void {
-    this.#owner.removeTrigger(this.#trigger);
+      this.delivered += 1;
+      this.#latency.observe((Date.now() - acceptedAt) / 1000);
+    } else if (result.outcome === "dead-lettered") this.deadLettered += 1;
+    else if (result.outcome === "failed") this.kept += 1;
   }
 }

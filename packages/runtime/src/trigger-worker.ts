@@ -185,7 +185,6 @@ export class TriggerWorker implements AttemptPacer {
       // subscription: either way this worker is done (looping would spin).
       if (batch.length === 0) break;
       this.#inFlight += batch.length;
-      this.#o.metrics.inFlight.set(this.#inFlight);
       for (const delivery of batch) {
         if (this.#trigger.ordered) this.#startOrdered(delivery);
         else void this.#deliver(delivery);
@@ -238,7 +237,6 @@ export class TriggerWorker implements AttemptPacer {
     } finally {
       if (holdsSlot) limiter.release(1);
       this.#inFlight -= 1;
-      metrics.inFlight.set(this.#inFlight);
       this.#slotFreed?.();
       if (this.#inFlight === 0) this.#idle?.();
     }
