@@ -53,12 +53,8 @@ export class BrokerHost {
     this.#o = options;
     this.#resource = options.resource;
     this.#metrics = options.metrics.forBroker(options.resource.id);
-    options.metrics.pending.set([options.resource.id], options.store, (store) => store.stats().pendingEvents);
-    options.metrics.deadLetters.set(
-      [options.resource.id],
-      options.store,
-      (store) => store.stats().deadLetters,
-    );
+    options.metrics.pending.set([options.resource.id], () => options.store.stats().pendingEvents);
+    options.metrics.deadLetters.set([options.resource.id], () => options.store.stats().deadLetters);
   }
 
   get resource(): BrokerResource {

@@ -53,22 +53,17 @@ class Series implements CounterChild, GaugeChild {
   }
 }
 
-/**
- * A gauge read from its owner when /metrics is scraped: the owner and a function shared by all
- * series of the family, so 10,000 triggers make no closure (and context) each.
- */
-class CallbackSeries<T> extends Series {
-  readonly #source: T;
-  readonly #read: (source: T) => number;
+/** A gauge read from its owner when /metrics is scraped. */
+class CallbackSeries extends Series {
+  readonly #collect: () => number;
 
-  constructor(labelValues: readonly string[], source: T, read: (source: T) => number) {
+  constructor(labelValues: readonly string[], collect: () => number) {
     super(labelValues);
-    this.#source = source;
-    this.#read = read;
+    this.#collect = collect;
   }
 
   override read(): number {
-    return this.#read(this.#source);
+    return this.#collect();
   }
 }
 
@@ -143,19 +138,19 @@ export class MetricsRegistry {
     this.#families.push({ name, help, kind, labelNames, bounds: [], series: new Map(), collect });
   }
 
-  /** A gauge whose value is `read(source)` when /metrics is scraped. */
+  /** A gauge whose value is read when /metrics is scraped. */
   gaugeCallback(
     name: string,
     help: string,
     labelNames: readonly string[],
   ): {
-    set<T>(labelValues: readonly string[], source: T, read: (source: T) => number): void;
+    set(labelValues: readonly string[], collect: () => number): void;
     remove(...values: string[]): void;
   } {
     const family = this.#add(name, help, "gauge", labelNames, []);
     return {
-      set: (labelValues, source, read) => {
-        family.series.set(labelValues.join("\u0000"), new CallbackSeries(labelValues, source, read));
+      set: (labelValues, collect) => {
+        family.series.set(labelValues.join("\u0000"), new CallbackSeries(labelValues, collect));
       },
       remove: (...values) => void family.series.delete(values.join("\u0000")),
     };

@@ -12,13 +12,13 @@ describe("MetricsRegistry", () => {
     c.labels('ns/"b"').inc(2);
     r.gauge("g", "A gauge.").labels().set(7);
     const cb = r.gaugeCallback("cb", "Callback.", ["k"]);
-    const state = { value: 1 };
-    cb.set(["a"], state, (st) => st.value);
+    let value = 1;
+    cb.set(["a"], () => value);
     const h = r.histogram("lat_seconds", "Latency.", ["t"], [0.1, 1]);
     h.labels("t1").observe(0.05);
     h.labels("t1").observe(0.5);
     h.labels("t1").observe(5);
-    state.value = 42;
+    value = 42;
     const text = r.render();
     assert.match(text, /# TYPE x_total counter\nx_total\{broker="ns\/\\"b\\""\} 3/);
     assert.match(text, /\ng 7\n/);
