@@ -13,7 +13,7 @@ export interface AbortSignalLike {
  * A signal for an owner that lives as long as the process and stops at most once — a trigger
  * worker has two, one for its pending take and one for its deliveries. In Node 20 every
  * AbortController costs ~6 µs and ~1 KB of heap that stays (each AbortSignal gets a hidden class
- * of its own, and an EventTarget's two maps), which with 10,000 triggers was a sixth of their idle
+ * of its own, and an EventTarget's two maps), which with 10,000 triggers was an eighth of their idle
  * heap. This is one small object; a second listener at a time adds a short array.
  *
  * Listeners run once, in the order added, on the first abort(); a listener added after that never

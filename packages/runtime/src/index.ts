@@ -6,6 +6,7 @@ export { splitBrokerPath } from "./ingress.js";
 export { Limiter } from "./limiter.js";
 export type { RuntimeLimits } from "./limits.js";
 export { DEFAULT_LIMITS } from "./limits.js";
+export type { Emit } from "./metrics.js";
 export { MetricsRegistry } from "./metrics.js";
 export type { Runtime, RuntimeOptions } from "./runtime.js";
 export { createRuntime } from "./runtime.js";
