@@ -26,6 +26,7 @@ import { slowestCommits } from "../bench/scenarios/b2-latency.js";
 import {
   type BarRound,
   bar as b4Bar,
+  b4FloorMs,
   checkBasis,
   triggerMix,
   undecided,
@@ -491,6 +492,21 @@ describe("bench histogram and ramp", () => {
       assert.ok(sum <= profile.plan.budgetMs, `${profile.name}: ${sum} planned > ${profile.plan.budgetMs}`);
     }
     assert.ok(PROFILES.full.plan.budgetMs < 20 * 60_000 && PROFILES.quick.plan.budgetMs < 3 * 60_000);
+  });
+
+  it("B4's plan holds the parts of it the pace never shortens (its bar ramps at their budget, the check's fewest rounds)", () => {
+    for (const profile of Object.values(PROFILES)) {
+      if (!profile.scenarios.includes("B4")) continue;
+      const floor = b4FloorMs(profile);
+      assert.ok(
+        floor > 2 * profile.ramp.budgetMs,
+        `${profile.name}: the check's rounds are part of the floor`,
+      );
+      assert.ok(
+        (profile.plan.scenarioMs.B4 ?? 0) >= floor,
+        `${profile.name}: B4 planned ${profile.plan.scenarioMs.B4} ms < ${floor} ms it cannot give`,
+      );
+    }
   });
 
   it("the report puts each figure beside its same-run baseline and ratio, with machine, Node and date; the doc keeps its own text", () => {

@@ -155,14 +155,15 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     barReruns: 1,
     plan: {
       budgetMs: 165_000,
-      scenarioMs: { B0: 20_000, B1: 30_000, B2: 22_000, B4: 50_000, B5: 16_000, B7: 22_000 },
+      // B4 at least its bar ramps and check (b4FloorMs): 2 × 18 + 28 s
+      scenarioMs: { B0: 20_000, B1: 22_000, B2: 22_000, B4: 64_000, B5: 16_000, B7: 20_000 },
     },
     ramp: {
       warmupMs: 1000,
       durationMs: 2500,
       maxSteps: 4,
       resolution: 1.25,
-      budgetMs: 25_000,
+      budgetMs: 18_000,
       minBudgetMs: 8_000,
     },
     fixed: { warmupMs: 1000, durationMs: 5000 },
