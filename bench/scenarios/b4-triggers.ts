@@ -32,9 +32,14 @@ function barRoundMs(profile: Profile): number {
   return 20_000 + 2 * Math.max(0, profile.b4.checkWarmupMs - profile.ramp.warmupMs);
 }
 
+/** The bar is read from the 1-trigger and the largest count's indexed ramps: they are never shortened. */
+function readsBar(n: number, largest: number): boolean {
+  return n === 1 || n === largest;
+}
+
 /** The time the check keeps back for its fewest rounds while the ramps run (none below 10,000). */
-function checkReserveMs(profile: Profile): number {
-  return Math.max(...profile.b4.counts) >= 10_000 ? profile.b4.minBarRounds * barRoundMs(profile) : 0;
+function checkReserveMs(profile: Profile, largest: number): number {
+  return largest >= 10_000 ? profile.b4.minBarRounds * barRoundMs(profile) : 0;
 }
 
 /**
@@ -44,8 +49,9 @@ function checkReserveMs(profile: Profile): number {
  * 50 s against 78, and a quick run took 186 s of its 165).
  */
 export function b4FloorMs(profile: Profile): number {
-  const barRamps = profile.b4.counts.filter((n, _, all) => n === 1 || n === Math.max(...all)).length;
-  return barRamps * profile.ramp.budgetMs + checkReserveMs(profile);
+  const largest = Math.max(...profile.b4.counts);
+  const barRamps = profile.b4.counts.filter((n) => readsBar(n, largest)).length;
+  return barRamps * profile.ramp.budgetMs + checkReserveMs(profile, largest);
 }
 
 type Kind = "exact" | "prefix" | "multi" | "cesql";
@@ -147,9 +153,8 @@ export const b4: Scenario = {
     let one: number | undefined;
     let check: BarRounds | undefined;
     const ramps: RampResult[] = [];
-    // the bar is read from the 1-trigger and the largest count's ramps: they are never shortened
-    const part = parts(variants.map(({ n, cesql }) => !cesql && (n === 1 || n === largest)));
-    const reserveMs = checkReserveMs(ctx.profile);
+    const part = parts(variants.map(({ n, cesql }) => !cesql && readsBar(n, largest)));
+    const reserveMs = checkReserveMs(ctx.profile, largest);
     for (const { n, cesql } of variants) {
       const key = `${cesql ? "cesql" : "indexed"}.${n}`;
       const mix = triggerMix(
