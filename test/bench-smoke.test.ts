@@ -918,6 +918,15 @@ describe("bench histogram and ramp", () => {
     const [none, noShare] = b1Bars(rampOf(undefined, false), 7_000);
     assert.deepEqual([none?.pass, none?.measured, noShare?.pass], [false, "no rate passed", false]);
     assert.equal(b1Bars(rampOf(4_300, true), undefined).length, 1, "without B0 only the absolute bar");
+    const [fast, above] = b1Bars(rampOf(7_600, true), 5_100);
+    assert.equal(fast?.pass, true, "the absolute bar is judged whatever the baseline read");
+    assert.equal(above?.pass, undefined, "149%: the null broker read below the broker doing more work");
+    assert.match(
+      above?.measured ?? "",
+      /^149% of 5,100 ev\/s: not judged: the null broker, which does less work/,
+    );
+    const [, level] = b1Bars(rampOf(7_600, true), 7_600);
+    assert.equal(level?.pass, true, "100%: met (the null broker no lower than the embedded)");
   });
 
   it("B5 runs at 1,000 ev/s, or an eighth of B1's maximum on a machine where that is less", () => {

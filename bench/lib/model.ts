@@ -14,7 +14,7 @@ export interface Figure {
 export interface BarCheck {
   readonly bar: string;
   readonly measured: string;
-  /** undefined: not measured in this run. */
+  /** undefined: not judged in this run (not measured, or what was measured cannot say). */
   readonly pass: boolean | undefined;
 }
 

@@ -52,7 +52,7 @@ function barTable(bars: readonly BarCheck[]): string[] {
     "|---|---|---|",
     ...bars.map(
       (b) =>
-        `| ${b.bar} | ${b.measured} | ${b.pass === undefined ? "not measured" : b.pass ? "met" : "**missed**"} |`,
+        `| ${b.bar} | ${b.measured} | ${b.pass === undefined ? "not judged" : b.pass ? "met" : "**missed**"} |`,
     ),
   ];
 }

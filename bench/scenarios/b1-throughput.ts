@@ -112,11 +112,23 @@ export function bars(embedded: RampResult | undefined, nullBroker: number | unde
     },
   ];
   if (nullBroker !== undefined) {
+    const measured = `${Math.round(((rate ?? 0) / nullBroker) * 100)}% of ${nullBroker.toLocaleString("en-US")} ev/s`;
     out.push({
       bar: `embedded ≥ ${BAR_SHARE * 100}% of the null-broker baseline`,
-      measured: `${Math.round(((rate ?? 0) / nullBroker) * 100)}% of ${nullBroker.toLocaleString("en-US")} ev/s`,
-      pass: (rate ?? 0) >= BAR_SHARE * nullBroker,
+      ...(rate !== undefined && rate > nullBroker
+        ? { measured: `${measured}: ${ABOVE_BASELINE}`, pass: undefined }
+        : { measured, pass: (rate ?? 0) >= BAR_SHARE * nullBroker }),
     });
   }
   return out;
 }
+
+/**
+ * The null broker does a part of the embedded broker's work per event (no validation, matching,
+ * storage or retries), so a null-broker maximum below the embedded one says the two ramps, minutes
+ * apart, met the guest at different speeds (a reading of 149% had the null broker's ramp walk down
+ * after an overloaded step to an unconfirmed 5,100 ev/s; a fresh process fared no better there).
+ * The ratio is then no reading of the bar either way: not judged, rather than met.
+ */
+const ABOVE_BASELINE =
+  "not judged: the null broker, which does less work per event, read below the embedded broker (the ramps met the guest at different speeds)";
