@@ -20,7 +20,7 @@ import { PROFILES } from "../bench/lib/profile.js";
 import { type RampOptions, type RampResult, ramp, verdict } from "../bench/lib/ramp.js";
 import { renderResults, updateDoc } from "../bench/lib/report.js";
 import { pool } from "../bench/lib/rounds.js";
-import { type Context, disturbedBy, inRounds, spendRerun } from "../bench/lib/session.js";
+import { type Context, disturbedBy, inRounds, rampStart, spendRerun } from "../bench/lib/session.js";
 import { bars as b1Bars } from "../bench/scenarios/b1-throughput.js";
 import { slowestCommits } from "../bench/scenarios/b2-latency.js";
 import {
@@ -628,6 +628,18 @@ describe("bench histogram and ramp", () => {
     assert.equal(speedFactor([report("B0", { "nullBroker.1024": 100 })], previous), 0.25);
     assert.equal(speedFactor([report("B0", { "nullBroker.1024": 1e6 })], previous), 4);
     assert.equal(speedFactor([report("B0", {})], previous), 1);
+  });
+
+  it("a hinted ramp starts no higher than its ceiling, a baseline of the same run doing less work", () => {
+    assert.deepEqual(rampStart({ hint: undefined, startRate: 3_000 }), { startRate: 3_000, growth: 2 });
+    assert.deepEqual(rampStart({ hint: 10_000, startRate: 3_000 }), { startRate: 9_000, growth: 1.3 });
+    // 06:29: the hint 16,400 (7,600 scaled by 11,000 / 5,100), the null broker's maximum 11,000
+    assert.deepEqual(rampStart({ hint: 16_400, startRate: 3_000, ceiling: 11_000 }), {
+      startRate: 9_900,
+      growth: 1.3,
+    });
+    assert.equal(rampStart({ hint: 6_000, startRate: 3_000, ceiling: 11_000 }).startRate, 5_400);
+    assert.equal(rampStart({ hint: 6_000, startRate: 3_000, ceiling: undefined }).startRate, 5_400);
   });
 
   it("a step is run again when other work or the hypervisor (steal) took more than the profile allows", () => {

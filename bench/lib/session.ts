@@ -130,6 +130,12 @@ export interface RampTarget {
   readonly attributes?: (seq: number) => Readonly<Record<string, string>>;
   readonly maxSteps?: number;
   readonly maxRate?: number;
+  /**
+   * This run's maximum of a baseline that does a part of the target's work (B0's null broker for
+   * B1, the null ingress for B4, the null broker fanning out to the same paths for B3): a hinted
+   * start above it is brought down to it (`rampStart`). Not a limit on what the ramp may find.
+   */
+  readonly ceiling?: number | undefined;
   /** Where the ramp stands among its scenario's ramps (lib/pace.ts); alone when absent. */
   readonly part?: Part;
   /** Time to keep for what the scenario does after its ramps. */
@@ -197,9 +203,7 @@ export async function rampTarget(ctx: Context, t: RampTarget): Promise<RampResul
   const part = t.part ?? { forBar: false, barAfter: 0, otherAfter: 0 };
   const budgetMs = ctx.pace.partMs(part, p.minBudgetMs, p.budgetMs, t.reserveMs ?? 0);
   const r = await ramp({
-    // with a hint from the last run, a few small steps around it find the knee again
-    startRate: t.hint === undefined ? t.startRate : t.hint * 0.9,
-    growth: t.hint === undefined ? 2 : 1.3,
+    ...rampStart(t),
     minRate: 50,
     maxRate: t.maxRate ?? 40_000,
     maxSteps: t.maxSteps ?? p.maxSteps,
@@ -219,6 +223,25 @@ export async function rampTarget(ctx: Context, t: RampTarget): Promise<RampResul
     ctx.pace.cut(line);
   }
   return r;
+}
+
+/**
+ * Where a ramp starts, and how fast it grows: without a hint at `startRate`, doubling; with one,
+ * just below it in small steps, which find the knee again. A hint is the last run's maximum scaled
+ * by how the two runs' null brokers compare (lib/hints.ts), and that reference is itself one
+ * ramp's maximum on a guest whose speed swings: a previous null broker read at half its speed
+ * (5,100 ev/s, 2026-12-04 05:56) scaled every hint of the next run by 2.16, whose ramps then
+ * started at two to three times their knees (the embedded broker at 14,800 ev/s where it held
+ * 6,400; 1 trigger of B4 at 40,000, the null ingress's maximum being 23,800), and an overloaded
+ * first step is the slowest of a ramp and leaves it walking down. So a hint above the target's
+ * ceiling is brought down to it.
+ */
+export function rampStart(t: Pick<RampTarget, "hint" | "startRate" | "ceiling">): {
+  startRate: number;
+  growth: number;
+} {
+  if (t.hint === undefined) return { startRate: t.startRate, growth: 2 };
+  return { startRate: Math.min(t.hint, t.ceiling ?? Number.POSITIVE_INFINITY) * 0.9, growth: 1.3 };
 }
 
 export interface RoundLimits {

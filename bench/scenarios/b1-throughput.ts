@@ -49,6 +49,7 @@ export const b1: Scenario = {
             part: part(),
             process: sluice,
             hint: ctx.exported("B1", key),
+            ceiling: ctx.measured("B0", `nullBroker.${bytes}`),
             startRate: (baseline ?? 4000) * (bytes > 8 * KB ? 0.5 : 0.6),
             payloadBytes: bytes,
             expectPaths: [PATH],

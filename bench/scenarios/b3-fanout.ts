@@ -61,6 +61,7 @@ export const b3: Scenario = {
           part: part(),
           process: s,
           hint: ctx.exported("B3", `embedded.${n}`),
+          ceiling: n === 1 ? ctx.measured("B0", `nullBroker.${KB}`) : base?.maxRate,
           startRate: Math.max(50, (single * 0.8) / n),
         }),
       );

@@ -284,6 +284,7 @@ function targetOf(
     url: sluice.url,
     process: sluice,
     hint: ctx.exported("B4", key),
+    ceiling: ctx.measured("B0", `nullIngress.${KB}`),
     startRate: ctx.exported("B0", `nullIngress.${KB}`) ?? 5000,
     payloadBytes: KB,
     expectPaths: [],
