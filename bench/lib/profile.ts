@@ -155,7 +155,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     barReruns: 1,
     plan: {
       budgetMs: 165_000,
-      // B4 at least its bar ramps and check (b4FloorMs): 2 × 18 + 28 s
+      // B4 gets at least what its pace never cuts (b4FloorMs; test/bench-smoke.test.ts checks it)
       scenarioMs: { B0: 20_000, B1: 22_000, B2: 22_000, B4: 64_000, B5: 16_000, B7: 20_000 },
     },
     ramp: {

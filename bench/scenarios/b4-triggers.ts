@@ -175,9 +175,10 @@ export const b4: Scenario = {
           reserveMs: check === undefined ? reserveMs : 0,
           // The check runs at 90% of 1 trigger's maximum: a lucky pass there makes it moot. Only
           // that ramp confirms: the check judges 10,000 triggers on fresh processes, while a
-          // repeat that fails on the ramp's process leaves it walking down on a broker impaired
-          // by the overloaded steps before (one such walk failed 11,000, 6,500 and 3,300 ev/s
-          // with p50 3–4 ms and p99 174–192 ms; fresh processes then held 11,520 in every round).
+          // repeat that fails on the ramp's process leaves it walking down after the overloaded
+          // steps before (one such walk failed 11,000, 6,500 and 3,300 ev/s with p50 3–4 ms and
+          // p99 174–192 ms; fresh processes then held 11,520 in every round) — in a slow stretch
+          // of the guest as often as not (benchmark-history.md, footnote 30).
           confirm: n === 1 && !cesql,
         });
         return { ramp, startupMs: s.startupMs, idleRssMb: idle };
